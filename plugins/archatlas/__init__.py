@@ -1,0 +1,8 @@
+"""archatlas: architecture as code, validated and rendered as an MkDocs site."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("archatlas")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0.0.0"

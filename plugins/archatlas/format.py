@@ -1,0 +1,205 @@
+"""The architecture format, version 1: one typed model per element kind.
+
+These models are the single source of the format: they validate the YAML,
+produce the JSON Schema that editors use, and are the immutable elements
+the rest of the pipeline reads.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Kind = Literal[
+    "system", "team", "actor", "service", "vendor", "datastore", "datalake", "ledger", "ledger-node"
+]
+Verb = Literal["calls", "reads", "writes", "publishes", "subscribes", "submits", "queries"]
+Classification = Literal["public", "internal", "confidential", "restricted"]
+ServiceRole = Literal["api", "worker", "model", "scraper", "pipeline", "ui", "gateway"]
+Platform = Literal["kubernetes", "docker", "serverless", "vm"]
+Workload = Literal["deployment", "statefulset", "daemonset", "job", "cronjob"]
+VendorMode = Literal["sync", "long-running", "batch", "stream"]
+LakeEngine = Literal["s3", "gcs", "adls", "hdfs", "delta", "iceberg"]
+LedgerPlatform = Literal["fabric", "besu", "quorum", "ethereum", "corda"]
+Consensus = Literal["raft", "pbft", "ibft", "qbft", "poa", "pos", "pow"]
+NodeRole = Literal["peer", "orderer", "validator", "bootnode", "rpc", "observer"]
+
+KINDS: tuple[Kind, ...] = get_args(Kind)
+VERBS: tuple[Verb, ...] = get_args(Verb)
+CLASSIFICATIONS: tuple[Classification, ...] = get_args(Classification)
+ID_PATTERN = r"^[a-z][a-z0-9-]*$"
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Link(Strict):
+    title: Text
+    url: Text = Field(description="http(s), mailto or a relative URL")
+
+
+class Relation(Strict):
+    to: Id = Field(description="id of the element used")
+    verb: Verb | None = Field(None, alias="as", description="how the target is used")
+    description: str | None = Field(None, description="short label")
+    protocol: str | None = Field(None, description="https, grpc, kafka, s3, ...")
+    is_async: bool = Field(False, alias="async", description="fire-and-forget or long-running")
+    data: Classification | None = Field(None, description="classification of the data carried")
+    dataset: Id | None = Field(None, description="with a datalake target: the dataset")
+    channel: Id | None = Field(None, description="with a ledger target: the channel")
+    organization: Id | None = Field(
+        None, description="with a ledger target: the organization whose identity signs"
+    )
+
+
+class Autoscale(Strict):
+    min: int = Field(ge=0)
+    max: int = Field(ge=1)
+
+
+class Runtime(Strict):
+    platform: Platform | None = None
+    workload: Workload | None = None
+    image: str | None = None
+    replicas: int | None = Field(None, ge=0)
+    autoscale: Autoscale | None = None
+    schedule: str | None = Field(None, description="cron expression, for a cronjob only")
+
+
+class Dataset(Strict):
+    id: Id
+    zone: str | None = Field(None, description="raw, curated, ...")
+    format: str | None = Field(None, description="parquet, json, avro, ...")
+    classification: Classification | None = None
+    retention: str | None = Field(None, description="e.g. 90d, 7y")
+
+
+class Organization(Strict):
+    id: Id
+    name: str | None = None
+
+
+class Channel(Strict):
+    id: Id
+    members: tuple[Id, ...] = Field((), description="organization ids")
+
+
+class Element(Strict):
+    """Fields every element has."""
+
+    kind: Kind
+    id: Id = Field(description="unique across the architecture: ^[a-z][a-z0-9-]*$")
+    name: str | None = Field(None, description="display name, defaults to the id")
+    description: str | None = Field(None, description="Markdown")
+    owner: Id | None = Field(None, description="id of a team")
+    tags: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
+    icon: str | None = Field(None, description="an image file inside the architecture directory")
+    uses: tuple[Relation, ...] = ()
+
+    @property
+    def title(self) -> str:
+        return self.name or self.id
+
+
+class Grouped(Element):
+    """An element that may belong to a system."""
+
+    system: Id | None = Field(None, description="id of a system")
+
+
+class System(Element):
+    kind: Literal["system"]
+    domain: str | None = None
+
+
+class Team(Element):
+    kind: Literal["team"]
+    contact: str | None = None
+
+
+class Actor(Element):
+    kind: Literal["actor"]
+
+
+class Service(Grouped):
+    kind: Literal["service"]
+    role: ServiceRole | None = None
+    runtime: Runtime | None = None
+
+
+class Vendor(Grouped):
+    kind: Literal["vendor"]
+    provider: str | None = Field(None, description="gcp, aws, azure, tableau or free text")
+    product: str | None = None
+    mode: VendorMode | None = None
+    latency: str | None = Field(None, description="e.g. p95 2s")
+    approved_data: Classification | None = Field(
+        None, alias="approved-data", description="the highest classification it may receive"
+    )
+
+
+class Datastore(Grouped):
+    kind: Literal["datastore"]
+    engine: str | None = Field(None, description="postgres, redis, kafka, ... or free text")
+    runtime: Runtime | None = None
+
+
+class Datalake(Grouped):
+    kind: Literal["datalake"]
+    engine: LakeEngine | None = None
+    datasets: tuple[Dataset, ...] = ()
+
+
+class Ledger(Grouped):
+    kind: Literal["ledger"]
+    platform: LedgerPlatform | None = None
+    consensus: Consensus | None = None
+    organizations: tuple[Organization, ...] = ()
+    channels: tuple[Channel, ...] = ()
+
+
+class LedgerNode(Grouped):
+    kind: Literal["ledger-node"]
+    ledger: Id = Field(description="id of the ledger this node belongs to")
+    organization: Id | None = Field(None, description="an organization of that ledger")
+    role: NodeRole | None = None
+    runtime: Runtime | None = None
+    endpoint: str | None = None
+
+
+AnyElement = System | Team | Actor | Service | Vendor | Datastore | Datalake | Ledger | LedgerNode
+
+MODELS: dict[str, type[Element]] = {
+    "system": System,
+    "team": Team,
+    "actor": Actor,
+    "service": Service,
+    "vendor": Vendor,
+    "datastore": Datastore,
+    "datalake": Datalake,
+    "ledger": Ledger,
+    "ledger-node": LedgerNode,
+}
+
+# The model that validates the mapping found under each nested field name,
+# so that messages can name it and suggest its fields.
+NESTED: dict[str, tuple[type[BaseModel], str]] = {
+    "runtime": (Runtime, "runtime"),
+    "autoscale": (Autoscale, "autoscale"),
+    "uses": (Relation, "a relation (uses item)"),
+    "links": (Link, "a link"),
+    "datasets": (Dataset, "a dataset"),
+    "organizations": (Organization, "an organization"),
+    "channels": (Channel, "a channel"),
+}
+
+
+def field_names(model: type[BaseModel]) -> list[str]:
+    """The names a YAML author writes: aliases where a field has one."""
+    return [info.alias or name for name, info in model.model_fields.items()]

@@ -1,0 +1,173 @@
+"""Load stage: architecture files to YAML documents with source positions.
+
+Nothing here raises on bad input: every problem becomes a finding that
+names the file, and the documents that could be read are kept.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .findings import Finding, Location, finding
+from .yamltree import Limits, Mapping, Pos, Problem, parse_documents
+
+SUFFIXES = (".yaml", ".yml")
+DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class LoadLimits:
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    yaml: Limits = Limits()
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One YAML document: the source of one element."""
+
+    path: str  # as shown to the user, relative to the current directory
+    file: Path  # absolute, to resolve paths written in the document
+    index: int  # 0-based position of the document in its file
+    root: Mapping
+
+    def at(self, pos: Pos) -> Location:
+        return Location(self.path, pos.line, pos.col)
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    documents: tuple[Document, ...]
+    findings: tuple[Finding, ...]
+    files: tuple[str, ...]
+
+
+def display_path(path: Path, base: Path | None = None) -> str:
+    """The path relative to `base` (the current directory) when inside it."""
+    base = (base or Path.cwd()).resolve()
+    absolute = path.absolute()
+    try:
+        return absolute.relative_to(base).as_posix()
+    except ValueError:
+        return os.path.relpath(absolute, base) if absolute.anchor == base.anchor else str(path)
+
+
+def architecture_files(root: Path) -> list[Path]:
+    """Every YAML file under `root`, recursively, in a stable order.
+
+    Linked folders are not followed, so a link cannot make the walk loop or
+    leave the directory; linked files are checked in `read_text`.
+    """
+    found: list[Path] = []
+    for folder, subfolders, names in os.walk(root):
+        subfolders.sort()
+        found.extend(Path(folder, name) for name in names if name.endswith(SUFFIXES))
+    return sorted(found, key=lambda path: path.relative_to(root).as_posix())
+
+
+def load_directory(root: Path, limits: LoadLimits = LoadLimits()) -> Loaded:
+    documents: list[Document] = []
+    findings: list[Finding] = []
+    files = architecture_files(root)
+    resolved_root = root.resolve()
+    for file in files:
+        shown = display_path(file)
+        text = read_text(file, resolved_root, shown, limits, findings)
+        if text is not None:
+            docs, problems = load_text(text, file.absolute(), shown, limits.yaml)
+            documents.extend(docs)
+            findings.extend(problems)
+    return Loaded(tuple(documents), tuple(findings), tuple(display_path(f) for f in files))
+
+
+def read_text(
+    file: Path, root: Path, shown: str, limits: LoadLimits, findings: list[Finding]
+) -> str | None:
+    """The file's text, or None after adding the finding that says why not."""
+    start = Location(shown, 1, 1)
+    if not file.resolve().is_relative_to(root):
+        findings.append(
+            finding(
+                "unreadable-file",
+                start,
+                "this file links to a place outside the architecture directory",
+                "copy the file into the architecture directory instead of linking to it",
+            )
+        )
+        return None
+    try:
+        size = file.stat().st_size
+        if size > limits.max_file_bytes:
+            findings.append(_too_large(start, size, limits.max_file_bytes))
+            return None
+        data = file.read_bytes()
+    except OSError as error:
+        findings.append(
+            finding("unreadable-file", start, f"cannot read the file: {error.strerror}")
+        )
+        return None
+    return decode(data, shown, findings)
+
+
+def _too_large(at: Location, size: int, limit: int) -> Finding:
+    return finding(
+        "file-too-large",
+        at,
+        f"the file is {size:,} bytes, more than the limit of {limit:,}",
+        "split it into several files",
+    )
+
+
+def decode(data: bytes, shown: str, findings: list[Finding]) -> str | None:
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        findings.append(
+            finding("not-text", Location(shown, line, 1), "the file holds binary data, not text")
+        )
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        col = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        findings.append(
+            finding(
+                "not-text",
+                Location(shown, line, col),
+                "the file is not UTF-8 text",
+                "save it as UTF-8",
+            )
+        )
+        return None
+
+
+def load_text(
+    text: str, file: Path, shown: str, limits: Limits = Limits()
+) -> tuple[list[Document], list[Finding]]:
+    documents: list[Document] = []
+    findings: list[Finding] = []
+    for item in parse_documents(text, limits):
+        if isinstance(item, Problem):
+            findings.append(finding(item.rule, _at(shown, item.pos), item.message, item.hint))
+        elif item.root is None:
+            continue  # an empty document, e.g. after a trailing '---'
+        elif isinstance(item.root, Mapping):
+            documents.append(Document(shown, file, item.index, item.root))
+        else:
+            findings.append(_not_a_mapping(shown, item.root.pos, type(item.root).__name__))
+    return documents, findings
+
+
+def _at(shown: str, pos: Pos) -> Location:
+    return Location(shown, pos.line, pos.col)
+
+
+def _not_a_mapping(shown: str, pos: Pos, node_type: str) -> Finding:
+    what = "a list" if node_type == "Sequence" else "a single value"
+    return finding(
+        "not-a-mapping",
+        _at(shown, pos),
+        f"this document is {what}, not a mapping of fields",
+        "each document describes one element: start it with 'kind:' and 'id:'",
+    )

@@ -1,0 +1,301 @@
+"""Model stage: validated documents to one immutable Architecture.
+
+Schema errors become findings phrased for YAML authors; documents that fail
+are left out of the model, so later rules see only well-formed elements.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from .findings import Finding, Location, did_you_mean, finding
+from .format import KINDS, MODELS, NESTED, AnyElement, Element, Relation, field_names
+from .load import Document
+from .yamltree import Mapping, Node, Scalar, Sequence, to_python
+
+
+@dataclass(frozen=True)
+class Architecture:
+    elements: tuple[AnyElement, ...]  # sorted by id
+    sources: dict[str, Document] = field(repr=False)
+
+    @cached_property
+    def by_id(self) -> dict[str, AnyElement]:
+        return {element.id: element for element in self.elements}
+
+    def get(self, element_id: str) -> AnyElement | None:
+        return self.by_id.get(element_id)
+
+    @cached_property
+    def _by_kind(self) -> dict[str, tuple[AnyElement, ...]]:
+        return _group(self.elements, lambda element: element.kind)
+
+    def of_kind(self, kind: str) -> tuple[AnyElement, ...]:
+        return self._by_kind.get(kind, ())
+
+    @cached_property
+    def _by_system(self) -> dict[str, tuple[AnyElement, ...]]:
+        return _group(self.elements, lambda element: getattr(element, "system", None))
+
+    def in_system(self, system_id: str) -> tuple[AnyElement, ...]:
+        return self._by_system.get(system_id, ())
+
+    @cached_property
+    def _by_owner(self) -> dict[str, tuple[AnyElement, ...]]:
+        return _group(self.elements, lambda element: element.owner)
+
+    def owned_by(self, team_id: str) -> tuple[AnyElement, ...]:
+        return self._by_owner.get(team_id, ())
+
+    @cached_property
+    def _used_by(self) -> dict[str, tuple[tuple[AnyElement, Relation], ...]]:
+        users: dict[str, list[tuple[AnyElement, Relation]]] = defaultdict(list)
+        for element in self.elements:
+            for relation in element.uses:
+                users[relation.to].append((element, relation))
+        return {target: tuple(pairs) for target, pairs in users.items()}
+
+    def used_by(self, element_id: str) -> tuple[tuple[AnyElement, Relation], ...]:
+        """The elements that use `element_id`, each with its relation."""
+        return self._used_by.get(element_id, ())
+
+    def locate(self, element_id: str, *path: str | int, key: bool = False) -> Location:
+        """Where a field of an element is written (the nearest existing parent)."""
+        document = self.sources[element_id]
+        node = find_node(document.root, path, key=key)
+        return document.at(node.pos)
+
+
+def _group(elements: Iterable[AnyElement], key: object) -> dict[str, tuple[AnyElement, ...]]:
+    groups: dict[str, list[AnyElement]] = defaultdict(list)
+    for element in elements:
+        value = key(element)  # type: ignore[operator]
+        if value is not None:
+            groups[value].append(element)
+    return {name: tuple(members) for name, members in groups.items()}
+
+
+def find_node(root: Node, path: Iterable[str | int], key: bool = False) -> Node:
+    """The node at `path`, or the deepest one that exists on the way there.
+
+    With `key`, a mapping entry's key is returned instead of its value,
+    for messages about the field name itself.
+    """
+    node: Node = root
+    for step in path:
+        child: Node | None = None
+        if isinstance(node, Mapping) and isinstance(step, str):
+            child = node.key(step) if key else node.get(step)
+            if key and child is not None:
+                return child
+        elif isinstance(node, Sequence) and isinstance(step, int) and step < len(node.items):
+            child = node.items[step]
+        if child is None:
+            return node
+        node = child
+    return node
+
+
+# --- building ------------------------------------------------------------------
+
+
+def build(documents: Iterable[Document]) -> tuple[Architecture, list[Finding]]:
+    findings: list[Finding] = []
+    elements: dict[str, AnyElement] = {}
+    sources: dict[str, Document] = {}
+    for document in documents:
+        element = validate(document, findings)
+        if element is None:
+            continue
+        first = sources.get(element.id)
+        if first is not None:
+            findings.append(_duplicate(document, first, element.id))
+            continue
+        elements[element.id] = element
+        sources[element.id] = document
+    ordered = tuple(elements[key] for key in sorted(elements))
+    return Architecture(ordered, sources), findings
+
+
+def _duplicate(document: Document, first: Document, element_id: str) -> Finding:
+    here = document.at(find_node(document.root, ["id"]).pos)
+    there = first.at(find_node(first.root, ["id"]).pos)
+    return finding(
+        "duplicate-id",
+        here,
+        f"the id '{element_id}' is already used at {there.path}:{there.line}:{there.col}",
+        "ids are unique across the whole architecture: rename one of the two",
+        element=element_id,
+    )
+
+
+def validate(document: Document, findings: list[Finding]) -> AnyElement | None:
+    root = document.root
+    kind_node = root.get("kind")
+    if kind_node is None:
+        findings.append(
+            finding(
+                "missing-field",
+                document.at(root.pos),
+                "this element has no 'kind'",
+                "allowed kinds: " + ", ".join(KINDS),
+            )
+        )
+        return None
+    kind = kind_node.value if isinstance(kind_node, Scalar) else None
+    if not isinstance(kind, str) or kind not in MODELS:
+        shown = kind_node.text if isinstance(kind_node, Scalar) else "a list or mapping"
+        findings.append(
+            finding(
+                "unknown-kind",
+                document.at(kind_node.pos),
+                f"'{shown}' is not a kind{did_you_mean(str(shown), KINDS)}",
+                "allowed kinds: " + ", ".join(KINDS),
+            )
+        )
+        return None
+    model = MODELS[kind]
+    try:
+        element = model.model_validate(to_python(root))
+    except ValidationError as error:
+        element_id = _id_of(root)
+        for detail in error.errors():
+            findings.append(_schema_finding(document, model, kind, detail, element_id))
+        return None
+    assert isinstance(element, Element)
+    return element  # type: ignore[return-value]
+
+
+def _id_of(root: Mapping) -> str | None:
+    node = root.get("id")
+    return node.text if isinstance(node, Scalar) else None
+
+
+# --- schema errors in YAML words -------------------------------------------------
+
+_TYPE_WORDS = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "bool_type": "true or false",
+    "tuple_type": "a list",
+    "list_type": "a list",
+    "model_type": "a mapping of fields",
+    "model_attributes_type": "a mapping of fields",
+    "dict_type": "a mapping of fields",
+}
+_QUOTED = re.compile(r"'([^']*)'")
+
+
+def describe(value: object) -> str:
+    """A value as a YAML author sees it."""
+    if value is None:
+        return "nothing (empty)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text '{value}'"
+    if isinstance(value, tuple | list):
+        return "a list"
+    return "a mapping"
+
+
+def _context(
+    model: type[BaseModel], kind: str, loc: tuple[str | int, ...]
+) -> tuple[type[BaseModel], str]:
+    """The model and the name of the mapping that holds the last step of `loc`."""
+    names = [step for step in loc[:-1] if isinstance(step, str)]
+    for name in reversed(names):
+        if name in NESTED:
+            return NESTED[name]
+    return model, f"a {kind}"
+
+
+def _field_label(loc: tuple[str | int, ...]) -> str:
+    parts: list[str] = []
+    for step in loc:
+        if isinstance(step, int):
+            parts[-1] = f"{parts[-1]}[{step}]" if parts else f"[{step}]"
+        else:
+            parts.append(step)
+    return ".".join(parts) or "value"
+
+
+def _schema_finding(
+    document: Document,
+    model: type[Element],
+    kind: str,
+    detail: ErrorDetails,
+    element_id: str | None,
+) -> Finding:
+    loc = tuple(detail["loc"])
+    owner_model, owner_name = _context(model, kind, loc)
+    label = _field_label(loc)
+    error_type = detail["type"]
+    value = detail.get("input")
+
+    def at(key: bool = False) -> Location:
+        return document.at(find_node(document.root, loc, key=key).pos)
+
+    if error_type == "extra_forbidden":
+        name = str(loc[-1])
+        fields = field_names(owner_model)
+        return finding(
+            "unknown-field",
+            at(key=True),
+            f"'{name}' is not a field of {owner_name}{did_you_mean(name, fields)}",
+            "fields: " + ", ".join(fields),
+            element_id,
+        )
+    if error_type == "missing":
+        return finding(
+            "missing-field",
+            at(),
+            f"{owner_name} needs the field '{loc[-1]}'",
+            element=element_id,
+        )
+    if error_type == "string_pattern_mismatch":
+        return finding(
+            "bad-id",
+            at(),
+            f"{label}: '{value}' is not a valid id",
+            "an id starts with a lowercase letter, then lowercase letters, digits and '-'",
+            element_id,
+        )
+    if error_type in ("literal_error", "enum"):
+        allowed = _QUOTED.findall(str(detail.get("ctx", {}).get("expected", "")))
+        return finding(
+            "invalid-value",
+            at(),
+            f"{label}: '{value}' is not allowed{did_you_mean(str(value), allowed)}",
+            "allowed: " + ", ".join(allowed),
+            element_id,
+        )
+    if error_type in _TYPE_WORDS:
+        hint = "put quotes around it to keep it as text" if error_type == "string_type" else ""
+        return finding(
+            "wrong-type",
+            at(),
+            f"{label} must be {_TYPE_WORDS[error_type]}, not {describe(value)}",
+            hint,
+            element_id,
+        )
+    return finding(
+        "invalid-value",
+        at(),
+        f"{label}: {describe(value)} is not allowed: {_lower_first(detail['msg'])}",
+        element=element_id,
+    )
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]

@@ -1,0 +1,78 @@
+"""Reporters: findings as text for people, JSON for tools, GitHub annotations."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from .check import Result
+from .findings import Finding, Severity
+
+FORMATS = ("text", "json", "github")
+
+
+def format_finding(item: Finding) -> str:
+    """`path:line:col: severity[rule]: message`, the hint indented below."""
+    line = f"{item.path}:{item.line}:{item.col}: {item.severity.value}[{item.rule}]: {item.message}"
+    return f"{line}\n    hint: {item.hint}" if item.hint else line
+
+
+def summary(result: Result) -> str:
+    elements = len(result.architecture.elements)
+    errors = result.count(Severity.ERROR)
+    warnings = result.count(Severity.WARNING)
+    return (
+        f"{elements} element{'s' * (elements != 1)} in {len(result.files)} "
+        f"file{'s' * (len(result.files) != 1)}: "
+        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    )
+
+
+def text(result: Result) -> str:
+    return "".join(format_finding(item) + "\n" for item in result.findings) + summary(result) + "\n"
+
+
+def as_json(result: Result) -> str:
+    data = {
+        "elements": len(result.architecture.elements),
+        "files": len(result.files),
+        "errors": result.count(Severity.ERROR),
+        "warnings": result.count(Severity.WARNING),
+        "findings": [
+            {
+                "rule": item.rule,
+                "severity": item.severity.value,
+                "path": item.path,
+                "line": item.line,
+                "col": item.col,
+                "message": item.message,
+                "hint": item.hint,
+                "element": item.element,
+            }
+            for item in result.findings
+        ],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _escape_data(value: str) -> str:
+    # GitHub's workflow-command encoding: these characters end a field.
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(result: Result) -> str:
+    lines = []
+    for item in result.findings:
+        message = f"{item.message}\n{item.hint}" if item.hint else item.message
+        lines.append(
+            f"::{item.severity.value} file={_escape_property(item.path)},line={item.line},"
+            f"col={item.col},title={_escape_property(item.rule)}::{_escape_data(message)}"
+        )
+    return "".join(line + "\n" for line in lines) + summary(result) + "\n"
+
+
+REPORTERS: dict[str, Callable[[Result], str]] = {"text": text, "json": as_json, "github": github}

@@ -1,0 +1,328 @@
+"""YAML text to an immutable node tree that remembers where every value stands.
+
+PyYAML's `safe_load` forgets positions, keeps the last of two equal keys and
+reads `NO` as false. We read libyaml's event stream instead and build the
+tree ourselves, one event at a time (no recursion, so deep nesting cannot
+exhaust the stack): that gives line and column for every node, lets us
+refuse duplicate keys and object-building tags, bound nesting and alias
+expansion, and resolve plain scalars by the YAML 1.2 core schema.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import yaml
+
+try:  # libyaml is much faster; the pure-Python parser gives the same events
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+ScalarValue = str | int | float | bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class Pos:
+    line: int  # 1-based
+    col: int  # 1-based
+
+
+@dataclass(frozen=True, slots=True)
+class Scalar:
+    value: ScalarValue
+    pos: Pos
+    text: str  # the scalar as written, for keys and messages
+
+
+@dataclass(frozen=True, slots=True)
+class Sequence:
+    items: tuple[Node, ...]
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Mapping:
+    entries: tuple[tuple[Scalar, Node], ...]
+    pos: Pos
+
+    def get(self, key: str) -> Node | None:
+        for name, value in self.entries:
+            if name.text == key:
+                return value
+        return None
+
+    def key(self, key: str) -> Scalar | None:
+        for name, _ in self.entries:
+            if name.text == key:
+                return name
+        return None
+
+
+Node = Scalar | Sequence | Mapping
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong in the YAML itself, with the rule it breaks."""
+
+    rule: str
+    pos: Pos
+    message: str
+    hint: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedDocument:
+    index: int  # 0-based position of the document in its file
+    root: Node | None  # None for an empty document
+    size: int  # nodes after alias expansion
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_depth: int = 64
+    max_nodes: int = 100_000  # per document, after alias expansion
+
+
+class YamlError(Exception):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def to_python(node: Node) -> object:
+    """Plain data for validation: mappings become dicts, sequences tuples."""
+    if isinstance(node, Scalar):
+        return node.value
+    if isinstance(node, Sequence):
+        return tuple(to_python(item) for item in node.items)
+    return {key.text: to_python(value) for key, value in node.entries}
+
+
+# --- scalar resolution (YAML 1.2 core schema) ---------------------------------
+
+_NULL = {"", "~", "null", "Null", "NULL"}
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_OCT = re.compile(r"0o[0-7]+\Z")
+_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+_INF = re.compile(r"[-+]?\.(inf|Inf|INF)\Z")
+_NAN = re.compile(r"\.(nan|NaN|NAN)\Z")
+
+_CORE = "tag:yaml.org,2002:"
+_SAFE_TAGS = {"!", _CORE + "str", _CORE + "int", _CORE + "float", _CORE + "bool", _CORE + "null"}
+_COLLECTION_TAGS = {None, "!", _CORE + "map", _CORE + "seq"}
+
+
+def resolve_plain(text: str) -> ScalarValue:
+    if text in _NULL:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    if _INT.match(text):
+        return int(text)
+    if _OCT.match(text):
+        return int(text[2:], 8)
+    if _HEX.match(text):
+        return int(text[2:], 16)
+    if _FLOAT.match(text):
+        return float(text)
+    if _INF.match(text):
+        return -math.inf if text.startswith("-") else math.inf
+    if _NAN.match(text):
+        return math.nan
+    return text
+
+
+def _resolve_tagged(tag: str, text: str, pos: Pos) -> ScalarValue:
+    if tag in ("!", _CORE + "str"):
+        return text
+    value = resolve_plain(text)
+    expected = {
+        _CORE + "int": int,
+        _CORE + "float": float,
+        _CORE + "bool": bool,
+        _CORE + "null": type(None),
+    }[tag]
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if type(value) is not expected:
+        raise YamlError(Problem("wrong-type", pos, f"'{text}' is not a valid {tag[len(_CORE) :]}"))
+    return value
+
+
+def _scalar(event: yaml.ScalarEvent, pos: Pos) -> Scalar:
+    tag = event.tag
+    if tag is not None and tag not in _SAFE_TAGS:
+        raise YamlError(_tag_problem(tag, pos))
+    if tag is not None:
+        return Scalar(_resolve_tagged(tag, event.value, pos), pos, event.value)
+    plain = not event.style  # quoted and block scalars are always strings
+    value = resolve_plain(event.value) if plain else event.value
+    return Scalar(value, pos, event.value)
+
+
+def _tag_problem(tag: str, pos: Pos) -> Problem:
+    return Problem(
+        "yaml-tag",
+        pos,
+        f"the YAML tag '{tag}' is not allowed",
+        "archatlas reads plain data only: remove the tag",
+    )
+
+
+# --- the composer ------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Open:
+    """A mapping or sequence being filled, with its expanded size so far."""
+
+    pos: Pos
+    anchor: str | None
+    is_mapping: bool
+    items: list[Node] = field(default_factory=list)
+    size: int = 1
+
+
+def _pos(event: yaml.Event) -> Pos:
+    mark = event.start_mark
+    return Pos(mark.line + 1, mark.column + 1) if mark else Pos(1, 1)
+
+
+class _Composer:
+    """Builds one document's tree from events, checking limits as it goes."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.stack: list[_Open] = []
+        self.anchors: dict[str, tuple[Node, int]] = {}
+        self.root: tuple[Node, int] | None = None
+        self.problems: list[Problem] = []
+
+    def add(self, node: Node, size: int, anchor: str | None) -> None:
+        if anchor is not None:
+            self.anchors[anchor] = (node, size)
+        if not self.stack:
+            self.root = (node, size)
+            return
+        parent = self.stack[-1]
+        parent.items.append(node)
+        parent.size += size
+        if parent.size > self.limits.max_nodes:
+            raise YamlError(
+                Problem(
+                    "alias-expansion",
+                    parent.pos,
+                    f"this document expands to more than {self.limits.max_nodes:,} values",
+                    "aliases (*name) that repeat large anchors multiply the document's size",
+                )
+            )
+
+    def open(self, event: yaml.CollectionStartEvent, is_mapping: bool) -> None:
+        pos = _pos(event)
+        if event.tag not in _COLLECTION_TAGS:
+            raise YamlError(_tag_problem(str(event.tag), pos))
+        if len(self.stack) >= self.limits.max_depth:
+            raise YamlError(
+                Problem(
+                    "too-deep",
+                    pos,
+                    f"values are nested more than {self.limits.max_depth} levels deep",
+                    "flatten the structure; no field of the format nests this deep",
+                )
+            )
+        self.stack.append(_Open(pos, event.anchor, is_mapping))
+
+    def close(self) -> None:
+        done = self.stack.pop()
+        node: Node
+        if done.is_mapping:
+            node = Mapping(self._entries(done), done.pos)
+        else:
+            node = Sequence(tuple(done.items), done.pos)
+        self.add(node, done.size, done.anchor)
+
+    def _entries(self, done: _Open) -> tuple[tuple[Scalar, Node], ...]:
+        entries: list[tuple[Scalar, Node]] = []
+        seen: dict[str, Scalar] = {}
+        for key, value in zip(done.items[0::2], done.items[1::2], strict=True):
+            if not isinstance(key, Scalar):
+                raise YamlError(
+                    Problem(
+                        "wrong-type", key.pos, "a key must be plain text, not a list or mapping"
+                    )
+                )
+            first = seen.get(key.text)
+            if first is not None:
+                self.problems.append(
+                    Problem(
+                        "duplicate-key",
+                        key.pos,
+                        f"'{key.text}' is given twice in this mapping "
+                        f"(first at line {first.pos.line})",
+                        "keep one of them: YAML does not allow the same key twice",
+                    )
+                )
+                continue
+            seen[key.text] = key
+            entries.append((key, value))
+        return tuple(entries)
+
+    def alias(self, event: yaml.AliasEvent) -> None:
+        target = self.anchors.get(str(event.anchor))
+        if target is None:  # libyaml reports undefined aliases itself
+            raise YamlError(Problem("yaml-syntax", _pos(event), f"unknown alias '*{event.anchor}'"))
+        self.add(target[0], target[1], None)
+
+
+def parse_documents(text: str, limits: Limits) -> Iterator[ParsedDocument | Problem]:
+    """Yield each document of `text`, or the problems that stopped it.
+
+    Documents before a syntax error are kept: the error ends the stream.
+    """
+    composer = _Composer(limits)
+    index = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.DocumentStartEvent):
+                composer = _Composer(limits)
+            elif isinstance(event, yaml.DocumentEndEvent):
+                yield from composer.problems
+                root = composer.root
+                yield ParsedDocument(index, root[0] if root else None, root[1] if root else 0)
+                index += 1
+            elif isinstance(event, yaml.ScalarEvent):
+                composer.add(_scalar(event, _pos(event)), 1, event.anchor)
+            elif isinstance(event, yaml.MappingStartEvent):
+                composer.open(event, is_mapping=True)
+            elif isinstance(event, yaml.SequenceStartEvent):
+                composer.open(event, is_mapping=False)
+            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                composer.close()
+            elif isinstance(event, yaml.AliasEvent):
+                composer.alias(event)
+    except YamlError as error:
+        yield from composer.problems
+        yield error.problem
+    except yaml.MarkedYAMLError as error:
+        yield from composer.problems
+        yield _syntax_problem(error)
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError) -> Problem:
+    mark = error.problem_mark or error.context_mark
+    pos = Pos(mark.line + 1, mark.column + 1) if mark else Pos(1, 1)
+    message = " ".join(part for part in (error.context, error.problem) if part)
+    hint = ""
+    if "\t" in message or "tab" in message.lower():
+        hint = "YAML indents with spaces, never tabs"
+    return Problem("yaml-syntax", pos, message or "invalid YAML", hint)
