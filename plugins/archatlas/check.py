@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .findings import Finding, Location, Severity, did_you_mean, finding
+from .findings import Finding, Location, Severity, article, did_you_mean, finding
 from .format import (
     CLASSIFICATIONS,
     AnyElement,
@@ -76,6 +76,8 @@ def _reference(
     arch: Architecture, at: Location, field: str, target_id: str, kind: str, source: str
 ) -> Iterator[Finding]:
     target = arch.get(target_id)
+    if target is None and target_id in arch.broken:
+        return  # its own schema error is reported
     if target is None:
         candidates = [element.id for element in arch.of_kind(kind)]
         yield finding(
@@ -89,7 +91,7 @@ def _reference(
         yield finding(
             "wrong-target-kind",
             at,
-            f"{field}: '{target_id}' is a {target.kind}, not a {kind}",
+            f"{field}: '{target_id}' is {article(target.kind)}, not {article(kind)}",
             element=source,
         )
 
@@ -161,6 +163,8 @@ def _relation(
         return arch.locate(source.id, "uses", index, *field)
 
     target = arch.get(relation.to)
+    if target is None and relation.to in arch.broken:
+        return  # its own schema error is reported
     if target is None:
         yield finding(
             "unknown-reference",
@@ -171,13 +175,14 @@ def _relation(
         )
         return
     if relation.verb is not None and target.kind not in VERB_TARGETS[relation.verb]:
-        allowed = ", ".join(sorted(VERB_TARGETS[relation.verb]))
+        allowed = _either(sorted(VERB_TARGETS[relation.verb]))
         verbs = [verb for verb, kinds in VERB_TARGETS.items() if target.kind in kinds]
         yield finding(
             "invalid-verb",
             at("as"),
-            f"'{relation.verb}' needs a {allowed} as target, and '{target.id}' is a {target.kind}",
-            f"a {target.kind} can be used with: " + (", ".join(verbs) or "no verb"),
+            f"'{relation.verb}' needs {article(allowed)} as target, "
+            f"and '{target.id}' is {article(target.kind)}",
+            f"{article(target.kind)} can be used with: " + (", ".join(verbs) or "no verb"),
             source.id,
         )
     yield from _misplaced_fields(relation, target, at)
@@ -201,6 +206,11 @@ def _relation(
         )
 
 
+def _either(words: list[str]) -> str:
+    """'a, b or c'."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
 def _above(classification: Classification, approved: Classification) -> bool:
     return CLASSIFICATIONS.index(classification) > CLASSIFICATIONS.index(approved)
 
@@ -214,7 +224,8 @@ def _misplaced_fields(
             yield finding(
                 "misplaced-field",
                 at(field),
-                f"'{field}' applies to a {kind} target, and '{target.id}' is a {target.kind}",
+                f"'{field}' applies to {article(kind)} target, "
+                f"and '{target.id}' is {article(target.kind)}",
                 f"remove '{field}' from this relation",
                 None,
             )
@@ -379,7 +390,7 @@ def check_icons(arch: Architecture, root: Path) -> Iterator[Finding]:
                 "bad-icon",
                 arch.locate(element.id, "icon"),
                 f"icon '{element.icon}': {problem}",
-                "give the path of a PNG, JPEG, GIF or SVG file inside the architecture "
+                "give the path of a PNG, JPEG, GIF, WebP or SVG file inside the architecture "
                 "directory, relative to this YAML file",
                 element.id,
             )
@@ -413,7 +424,8 @@ def _runtime(arch: Architecture, element: AnyElement, runtime: Runtime) -> Itera
         yield finding(
             "schedule-without-cronjob",
             arch.locate(element.id, "runtime", "schedule"),
-            f"a schedule applies to a cronjob, not to a {runtime.workload or 'workload not set'}",
+            "a schedule applies to a cronjob, and this runtime "
+            + (f"is a {runtime.workload}" if runtime.workload else "sets no workload"),
             "set 'workload: cronjob', or remove the schedule",
             element.id,
         )
@@ -446,7 +458,8 @@ def _runtime(arch: Architecture, element: AnyElement, runtime: Runtime) -> Itera
 
 def check_orphans(arch: Architecture, root: Path) -> Iterator[Finding]:
     for element in arch.elements:
-        if element.kind in CONNECTED_KINDS and not element.uses and not arch.used_by(element.id):
+        used = arch.used_by(element.id) or element.id in arch.broken_targets
+        if element.kind in CONNECTED_KINDS and not element.uses and not used:
             yield finding(
                 "orphan-element",
                 arch.locate(element.id, "id"),

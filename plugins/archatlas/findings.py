@@ -62,6 +62,8 @@ RULES = _rules(
     Rule("unsafe-link", E, "a link URL whose scheme is not http(s), mailto or relative"),
     Rule("bad-icon", E, "an icon outside the architecture directory, missing or not an image"),
     Rule("schedule-without-cronjob", E, "a schedule on a workload that is not a cronjob"),
+    # Site
+    Rule("diagram-failed", E, "Graphviz could not draw a diagram"),
     # Warnings
     Rule("no-fault-tolerance", W, "a ledger whose ordering nodes tolerate no failure"),
     Rule("orphan-element", W, "an element nobody uses and that uses nothing"),
@@ -102,6 +104,11 @@ def finding(
     if rule not in RULES:
         raise KeyError(f"unknown rule id {rule!r}")
     return Finding(rule, at.path, at.line, at.col, message, hint, element)
+
+
+def article(word: str) -> str:
+    """'a service', 'an actor'."""
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

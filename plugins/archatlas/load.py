@@ -119,18 +119,37 @@ def _too_large(at: Location, size: int, limit: int) -> Finding:
     )
 
 
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
 def decode(data: bytes, shown: str, findings: list[Finding]) -> str | None:
+    if data.startswith(UTF16_BOMS):
+        findings.append(
+            finding(
+                "not-text",
+                Location(shown, 1, 1),
+                "the file is UTF-16 text, not UTF-8",
+                "save it as UTF-8 (in PowerShell: Out-File -Encoding utf8)",
+            )
+        )
+        return None
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         findings.append(
-            finding("not-text", Location(shown, line, 1), "the file holds binary data, not text")
+            finding(
+                "not-text",
+                Location(shown, line, 1),
+                "the file holds binary data, not text",
+                "architecture files are YAML text: remove this file or rename it",
+            )
         )
         return None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        col = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        line_start = data.rfind(b"\n", 0, error.start) + 1
+        line = data[:line_start].count(b"\n") + 1
+        col = len(data[line_start : error.start].decode("utf-8", "replace")) + 1
         findings.append(
             finding(
                 "not-text",

@@ -25,6 +25,10 @@ from .yamltree import Mapping, Node, Scalar, Sequence, to_python
 class Architecture:
     elements: tuple[AnyElement, ...]  # sorted by id
     sources: dict[str, Document] = field(repr=False)
+    # Elements whose schema errors kept them out, and the ids their `uses`
+    # name: rules stay quiet about both, so one typo gives one finding.
+    broken: frozenset[str] = frozenset()
+    broken_targets: frozenset[str] = frozenset()
 
     @cached_property
     def by_id(self) -> dict[str, AnyElement]:
@@ -89,12 +93,13 @@ def find_node(root: Node, path: Iterable[str | int], key: bool = False) -> Node:
     for messages about the field name itself.
     """
     node: Node = root
-    for step in path:
+    steps = list(path)
+    for index, step in enumerate(steps):
         child: Node | None = None
         if isinstance(node, Mapping) and isinstance(step, str):
-            child = node.key(step) if key else node.get(step)
-            if key and child is not None:
-                return child
+            if key and index == len(steps) - 1:
+                return node.key(step) or node
+            child = node.get(step)
         elif isinstance(node, Sequence) and isinstance(step, int) and step < len(node.items):
             child = node.items[step]
         if child is None:
@@ -110,9 +115,15 @@ def build(documents: Iterable[Document]) -> tuple[Architecture, list[Finding]]:
     findings: list[Finding] = []
     elements: dict[str, AnyElement] = {}
     sources: dict[str, Document] = {}
+    broken: set[str] = set()
+    broken_targets: set[str] = set()
     for document in documents:
         element = validate(document, findings)
         if element is None:
+            broken.update(_texts(document.root.get("id")))
+            uses = document.root.get("uses")
+            for item in uses.items if isinstance(uses, Sequence) else ():
+                broken_targets.update(_texts(item.get("to") if isinstance(item, Mapping) else None))
             continue
         first = sources.get(element.id)
         if first is not None:
@@ -121,7 +132,13 @@ def build(documents: Iterable[Document]) -> tuple[Architecture, list[Finding]]:
         elements[element.id] = element
         sources[element.id] = document
     ordered = tuple(elements[key] for key in sorted(elements))
-    return Architecture(ordered, sources), findings
+    return Architecture(
+        ordered, sources, frozenset(broken - elements.keys()), frozenset(broken_targets)
+    ), findings
+
+
+def _texts(node: Node | None) -> list[str]:
+    return [node.text] if isinstance(node, Scalar) else []
 
 
 def _duplicate(document: Document, first: Document, element_id: str) -> Finding:

@@ -171,10 +171,11 @@ def _scalar(event: yaml.ScalarEvent, pos: Pos) -> Scalar:
 
 
 def _tag_problem(tag: str, pos: Pos) -> Problem:
+    shown = "!!" + tag.removeprefix(_CORE) if tag.startswith(_CORE) else tag
     return Problem(
         "yaml-tag",
         pos,
-        f"the YAML tag '{tag}' is not allowed",
+        f"the YAML tag '{shown}' is not allowed",
         "archatlas reads plain data only: remove the tag",
     )
 
@@ -285,44 +286,58 @@ class _Composer:
 
 
 def parse_documents(text: str, limits: Limits) -> Iterator[ParsedDocument | Problem]:
-    """Yield each document of `text`, or the problems that stopped it.
+    """Yield each document of `text`, or the problems found in it.
 
-    Documents before a syntax error are kept: the error ends the stream.
+    A problem inside a document (a tag, a limit) skips that document only;
+    a syntax error ends the stream, keeping the documents before it.
     """
     composer = _Composer(limits)
+    failed: Problem | None = None
     index = 0
     try:
         for event in yaml.parse(text, Loader=_Loader):
             if isinstance(event, yaml.DocumentStartEvent):
-                composer = _Composer(limits)
+                composer, failed = _Composer(limits), None
             elif isinstance(event, yaml.DocumentEndEvent):
                 yield from composer.problems
-                root = composer.root
-                yield ParsedDocument(index, root[0] if root else None, root[1] if root else 0)
+                if failed is not None:
+                    yield failed
+                else:
+                    root = composer.root
+                    yield ParsedDocument(index, root[0] if root else None, root[1] if root else 0)
                 index += 1
-            elif isinstance(event, yaml.ScalarEvent):
-                composer.add(_scalar(event, _pos(event)), 1, event.anchor)
-            elif isinstance(event, yaml.MappingStartEvent):
-                composer.open(event, is_mapping=True)
-            elif isinstance(event, yaml.SequenceStartEvent):
-                composer.open(event, is_mapping=False)
-            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-                composer.close()
-            elif isinstance(event, yaml.AliasEvent):
-                composer.alias(event)
-    except YamlError as error:
-        yield from composer.problems
-        yield error.problem
+            elif failed is None:
+                try:
+                    _feed(composer, event)
+                except YamlError as error:
+                    failed = error.problem
     except yaml.MarkedYAMLError as error:
         yield from composer.problems
-        yield _syntax_problem(error)
+        if failed is not None:
+            yield failed
+        yield _syntax_problem(error, text)
 
 
-def _syntax_problem(error: yaml.MarkedYAMLError) -> Problem:
+def _feed(composer: _Composer, event: yaml.Event) -> None:
+    if isinstance(event, yaml.ScalarEvent):
+        composer.add(_scalar(event, _pos(event)), 1, event.anchor)
+    elif isinstance(event, yaml.MappingStartEvent):
+        composer.open(event, is_mapping=True)
+    elif isinstance(event, yaml.SequenceStartEvent):
+        composer.open(event, is_mapping=False)
+    elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+        composer.close()
+    elif isinstance(event, yaml.AliasEvent):
+        composer.alias(event)
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, text: str) -> Problem:
     mark = error.problem_mark or error.context_mark
     pos = Pos(mark.line + 1, mark.column + 1) if mark else Pos(1, 1)
     message = " ".join(part for part in (error.context, error.problem) if part)
+    lines = text.splitlines()
+    line = lines[pos.line - 1] if 0 < pos.line <= len(lines) else ""
     hint = ""
-    if "\t" in message or "tab" in message.lower():
+    if "\t" in line[: pos.col] or "tab" in message.lower():
         hint = "YAML indents with spaces, never tabs"
     return Problem("yaml-syntax", pos, message or "invalid YAML", hint)

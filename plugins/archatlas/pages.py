@@ -1,0 +1,227 @@
+"""The generated Markdown pages: one per element, a catalogue per kind, the
+landscape and the findings, written from Jinja2 templates.
+
+Pages link to each other with relative `.md` links (the site generator turns
+them into URLs) and embed diagrams with `![alt](arch:view/KEY)`, the same
+syntax hand-written pages use; `references.py` resolves those per page.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+
+import jinja2
+
+from . import markdown
+from .findings import Finding
+from .format import KINDS, AnyElement, Relation
+from .model import Architecture
+
+PLURALS = {
+    "system": "Systems",
+    "team": "Teams",
+    "actor": "Actors",
+    "service": "Services",
+    "vendor": "Vendors",
+    "datastore": "Datastores",
+    "datalake": "Data lakes",
+    "ledger": "Ledgers",
+    "ledger-node": "Ledger nodes",
+}
+# Fields shown in an element's own sections rather than its facts table.
+SECTION_FIELDS = frozenset(
+    {"kind", "id", "name", "description", "uses", "links", "tags", "icon"}
+    | {"datasets", "organizations", "channels"}
+)
+REFERENCE_FIELDS = frozenset({"system", "owner", "ledger"})
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where generated pages live, below the site's docs root."""
+
+    prefix: str = "architecture"
+
+    @property
+    def index(self) -> str:
+        return f"{self.prefix}/index.md"
+
+    @property
+    def findings(self) -> str:
+        return f"{self.prefix}/findings.md"
+
+    def catalogue(self, kind: str) -> str:
+        return f"{self.prefix}/{kind}/index.md"
+
+    def element(self, element: AnyElement) -> str:
+        return f"{self.prefix}/{element.kind}/{element.id}.md"
+
+    def target(self, arch: Architecture, link: str) -> str | None:
+        """The page a diagram node or `arch:` link names: an id or 'kind:KIND'."""
+        if link.startswith("kind:"):
+            kind = link.removeprefix("kind:")
+            return self.catalogue(kind) if kind in KINDS else None
+        element = arch.get(link)
+        return self.element(element) if element else None
+
+
+def relative(target: str, page: str) -> str:
+    """A link from the page at `page` to the file `target` (both docs-relative)."""
+    return posixpath.relpath(target, posixpath.dirname(page) or ".")
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What a template needs to link from one page to others."""
+
+    arch: Architecture
+    layout: Layout
+    page: str
+    allow_html: bool
+
+    def href(self, element: AnyElement) -> str:
+        return relative(self.layout.element(element), self.page)
+
+    def link(self, element_id: str) -> str:
+        element = self.arch.get(element_id)
+        if element is None:
+            return markdown.text(element_id)
+        return f"[{markdown.text(element.title)}]({self.href(element)})"
+
+    def catalogue(self, kind: str) -> str:
+        return relative(self.layout.catalogue(kind), self.page)
+
+    def page_link(self, path: str) -> str:
+        return relative(path, self.page)
+
+
+@dataclass(frozen=True)
+class ElementFacts:
+    """The rows of an element's facts table, and its related elements."""
+
+    arch: Architecture
+    element: AnyElement
+
+    @cached_property
+    def facts(self) -> list[tuple[str, str, bool]]:
+        """(field, value, is_reference) for every scalar field that is set."""
+        rows: list[tuple[str, str, bool]] = []
+        data = self.element.model_dump(by_alias=True, exclude_none=True, exclude_defaults=True)
+        for name, value in data.items():
+            if name in SECTION_FIELDS:
+                continue
+            if isinstance(value, dict):
+                rows.extend(_flatten(name, value))
+            else:
+                rows.append((name, str(value), name in REFERENCE_FIELDS))
+        return rows
+
+    @property
+    def uses(self) -> tuple[Relation, ...]:
+        return self.element.uses
+
+    @property
+    def used_by(self) -> tuple[tuple[AnyElement, Relation], ...]:
+        return self.arch.used_by(self.element.id)
+
+    @property
+    def members(self) -> tuple[AnyElement, ...]:
+        if self.element.kind == "system":
+            return self.arch.in_system(self.element.id)
+        if self.element.kind == "team":
+            return self.arch.owned_by(self.element.id)
+        return ()
+
+    def nodes_of(self, organization: str | None = None) -> list[AnyElement]:
+        return [
+            node
+            for node in self.arch.of_kind("ledger-node")
+            if getattr(node, "ledger", None) == self.element.id
+            and (organization is None or getattr(node, "organization", None) == organization)
+        ]
+
+    def dataset_users(self, dataset: str, verb: str) -> list[AnyElement]:
+        return [
+            user
+            for user, relation in self.used_by
+            if relation.dataset == dataset and relation.verb == verb
+        ]
+
+
+def _flatten(prefix: str, value: dict[str, object]) -> list[tuple[str, str, bool]]:
+    rows: list[tuple[str, str, bool]] = []
+    for key, inner in value.items():
+        if isinstance(inner, dict):
+            rows.extend(_flatten(f"{prefix}.{key}", inner))
+        else:
+            rows.append((f"{prefix}.{key}", str(inner), False))
+    return rows
+
+
+def diagram_views(element: AnyElement) -> list[str]:
+    """The views an element's page shows."""
+    if element.kind in ("system", "ledger", "datalake"):
+        return [f"{element.kind}/{element.id}"]
+    if element.kind == "team":
+        return []
+    return [f"element/{element.id}"]
+
+
+def _environment() -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("archatlas", "templates"),
+        autoescape=False,  # Markdown, not HTML: values are escaped by the filters
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    environment.filters["text"] = markdown.text
+    environment.filters["url"] = markdown.safe_url
+    environment.filters["code"] = markdown.code
+    environment.globals["plurals"] = PLURALS
+    return environment
+
+
+ENVIRONMENT = _environment()
+
+
+def generate_pages(
+    arch: Architecture, findings: Iterable[Finding], layout: Layout, allow_html: bool = False
+) -> dict[str, str]:
+    """Every generated page: docs-relative path to Markdown."""
+    findings = list(findings)
+    by_element: dict[str, list[Finding]] = {}
+    for item in findings:
+        if item.element:
+            by_element.setdefault(item.element, []).append(item)
+    pages: dict[str, str] = {}
+
+    def render(template: str, path: str, **values: object) -> None:
+        context = PageContext(arch, layout, path, allow_html)
+        pages[path] = ENVIRONMENT.get_template(template).render(
+            ctx=context, arch=arch, layout=layout, **values
+        )
+
+    render("index.md.j2", layout.index, kinds=_kinds(arch), findings=findings)
+    render("findings.md.j2", layout.findings, findings=findings)
+    for kind in _kinds(arch):
+        render("catalogue.md.j2", layout.catalogue(kind), kind=kind, elements=arch.of_kind(kind))
+    for element in arch.elements:
+        render(
+            "element.md.j2",
+            layout.element(element),
+            element=element,
+            info=ElementFacts(arch, element),
+            views=diagram_views(element),
+            findings=by_element.get(element.id, []),
+            description=markdown.description(element.description or "", allow_html),
+        )
+    return pages
+
+
+def _kinds(arch: Architecture) -> list[str]:
+    return [kind for kind in KINDS if arch.of_kind(kind)]

@@ -1,0 +1,158 @@
+"""The MkDocs plugin: glue between MkDocs' events and the library.
+
+Load and check in `on_config`, generate pages and diagrams in `on_files`,
+resolve `arch:` references in `on_page_markdown`, watch the architecture in
+`on_serve`. Nothing else happens here.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+
+from .check import Result, check_directory
+from .findings import Finding, Severity
+from .pages import PLURALS, Layout
+from .render import DotNotFound, find_dot, icon_file
+from .report import format_finding
+from .site import ICON_FOLDER, STYLESHEET, Site, SiteOptions, build_site, resolve_page, stylesheet
+
+log = logging.getLogger("mkdocs.plugins.archatlas")
+
+
+class ArchatlasConfig(base.Config):
+    architecture_dir = c.Dir(exists=True, default="architecture")
+    url_prefix = c.Type(str, default="architecture")
+    diagram_format = c.Choice(("svg",), default="svg")
+    fail_on = c.Choice(("error", "warning"), default="error")
+    allow_html = c.Type(bool, default=False)
+    dot_timeout = c.Type((int, float), default=30)
+
+
+class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
+    def __init__(self) -> None:
+        self.result: Result | None = None
+        self.site: Site | None = None
+
+    @property
+    def layout(self) -> Layout:
+        return Layout(self.config.url_prefix.strip("/"))
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        try:
+            find_dot()
+        except DotNotFound as error:
+            raise PluginError(str(error)) from error
+        self.result = check_directory(Path(self.config.architecture_dir))
+        _log_findings(self.result.findings)
+        failing = Severity.WARNING if self.config.fail_on == "warning" else Severity.ERROR
+        count = sum(1 for f in self.result.findings if f.severity in (Severity.ERROR, failing))
+        if count:
+            raise PluginError(f"archatlas: the architecture has {count} failing finding(s)")
+        config.extra_css.append(STYLESHEET)
+        if config.nav is not None and not _mentions(config.nav, self.layout.prefix + "/"):
+            config.nav.append({"Architecture": self._nav_section()})
+        return config
+
+    def _nav_section(self) -> list[dict[str, str]]:
+        assert self.result is not None
+        arch = self.result.architecture
+        items = [{"Overview": self.layout.index}]
+        for kind, title in PLURALS.items():
+            if arch.of_kind(kind):
+                items.append({title: self.layout.catalogue(kind)})
+        items.append({"Findings": self.layout.findings})
+        return items
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        assert self.result is not None
+        options = SiteOptions(
+            layout=self.layout,
+            allow_html=self.config.allow_html,
+            dot_timeout=float(self.config.dot_timeout),
+            use_directory_urls=config.use_directory_urls,
+        )
+        documents = [page.content_string for page in files.documentation_pages()]
+        self.site = build_site(self.result, options, documents)
+        _log_findings(self.site.diagram_findings())
+        for path, markdown in sorted(self.site.pages.items()):
+            files.append(File.generated(config, path, content=markdown))
+        for icon in sorted(self.site.icons):
+            files.append(
+                File.generated(config, f"{ICON_FOLDER}/{icon}", abs_src_path=str(icon_file(icon)))
+            )
+        files.append(File.generated(config, STYLESHEET, content=stylesheet()))
+        return files
+
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        if config.nav is None and self.result is not None:
+            # MkDocs' automatic nav would list every element page: keep the
+            # catalogues, which link to them, so the nav stays readable.
+            arch = self.result.architecture
+            elements = {self.layout.element(e) for e in arch.elements}
+            catalogues = {self.layout.catalogue(kind) for kind in PLURALS}
+            nav.items = _prune(nav.items, elements, catalogues)
+            nav.pages = [page for page in nav.pages if page.file.src_uri not in elements]
+        return nav
+
+    def on_page_markdown(
+        self, markdown: str, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        assert self.site is not None
+        source = page.file.src_uri
+        generated = source in self.site.pages
+        shown = source if generated else f"{Path(config.docs_dir).name}/{source}"
+        resolved, problems = resolve_page(self.site, source, markdown, shown)
+        _log_findings(problems)
+        return resolved
+
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+        server.watch(self.config.architecture_dir)
+        return server
+
+
+def _log_findings(findings: list[Finding] | tuple[Finding, ...]) -> None:
+    for item in findings:
+        if item.severity is Severity.ERROR:
+            log.error(format_finding(item))
+        else:
+            log.warning(format_finding(item))
+
+
+def _mentions(nav: object, prefix: str) -> bool:
+    if isinstance(nav, str):
+        return nav.startswith(prefix)
+    if isinstance(nav, dict):
+        return any(_mentions(value, prefix) for value in nav.values())
+    if isinstance(nav, list):
+        return any(_mentions(item, prefix) for item in nav)
+    return False
+
+
+def _prune(items: list[Any], elements: set[str], catalogues: set[str]) -> list[Any]:
+    kept: list[Any] = []
+    for item in items:
+        if isinstance(item, Page) and item.file.src_uri in elements:
+            continue
+        if isinstance(item, Section):
+            item.children = _prune(item.children, elements, catalogues)
+            only = item.children[0] if len(item.children) == 1 else None
+            if isinstance(only, Page) and only.file.src_uri in catalogues:
+                # A kind's folder holding only its catalogue: show the page itself.
+                only.parent = item.parent
+                kept.append(only)
+                continue
+            if not item.children:
+                continue
+        kept.append(item)
+    return kept

@@ -1,0 +1,262 @@
+"""The one place that talks to Graphviz: views to DOT source to SVG.
+
+The graph is built with the `diagrams` library (its nodes, clusters, edges
+and icons) but never rendered by it: `diagrams` runs `dot` without a time
+limit, writes files into the working directory and draws random node ids.
+We take its DOT source and run `dot` ourselves, with a time limit and in
+parallel, then clean the SVG: no comments or machine paths, ids unique per
+diagram, and placeholders for links and icons that each page resolves
+relative to itself (`place_svg`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import subprocess
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import graphviz
+
+from .icons import resource_root
+from .views import View, ViewEdge, ViewNode
+
+LINK_PREFIX = "archatlas-link:"
+ICON_PREFIX = "archatlas-icon:"
+DEFAULT_TIMEOUT = 30.0
+FONT = "DejaVu Sans"
+
+EDGE_STYLES = {
+    "sync": {"style": "solid"},
+    "async": {"style": "dashed"},
+    "ledger": {"style": "bold", "color": "#7E57C2"},
+    "member": {"style": "dotted", "arrowhead": "none"},
+}
+DATA_COLOURS = {
+    "public": "#43A047",
+    "internal": "#1E88E5",
+    "confidential": "#FB8C00",
+    "restricted": "#E53935",
+}
+
+
+class DotNotFound(RuntimeError):
+    """Graphviz is not installed."""
+
+
+INSTALL_HINT = (
+    "Graphviz's 'dot' command was not found: install Graphviz "
+    "(Debian/Ubuntu: sudo apt-get install graphviz fonts-dejavu-core; "
+    "macOS: brew install graphviz) and build again"
+)
+
+
+def find_dot() -> str:
+    dot = shutil.which("dot")
+    if dot is None:
+        raise DotNotFound(INSTALL_HINT)
+    return dot
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    key: str
+    svg: str  # cleaned SVG with placeholders, or "" when rendering failed
+    error: str = ""
+
+
+# --- DOT source --------------------------------------------------------------------
+
+
+def _label(*lines: str) -> str:
+    # graphviz.escape stops user text from being read as an HTML-like label
+    # or as DOT escapes; the joining "\n" is DOT's own line break.
+    joined: str = graphviz.nohtml("\\n".join(graphviz.escape(line) for line in lines if line))
+    return joined
+
+
+def dot_source(view: View) -> str:
+    """The DOT source of a view, built with `diagrams` and never rendered by it."""
+    import diagrams
+    from diagrams.custom import Custom
+
+    drawing = diagrams.Diagram(
+        name="",
+        show=False,
+        direction="LR",
+        graph_attr={
+            "pad": "0.3",
+            "nodesep": "0.8",
+            "ranksep": "1.3",
+            "forcelabels": "true",
+            "splines": "spline",
+            "bgcolor": "transparent",
+            "fontname": FONT,
+            "label": "",
+        },
+        node_attr={"fontname": FONT, "fontsize": "12"},
+        edge_attr={"fontname": FONT, "fontsize": "10", "fontcolor": "#2D3436"},
+    )
+    # Entered by hand: leaving a `with Diagram` block renders and writes files.
+    diagrams.setdiagram(drawing)
+    try:
+        drawn: dict[str, Custom] = {}
+        for cluster in view.clusters:
+            with diagrams.Cluster(cluster.label, graph_attr=_cluster_attrs(cluster.label)) as group:
+                # Named by id: clusters with equal names would merge into one.
+                group.dot.name = f"cluster_{cluster.id}"
+                for node in view.nodes:
+                    if node.cluster == cluster.id:
+                        drawn[node.id] = Custom(**_node_args(node))
+        for node in view.nodes:
+            if node.id not in drawn:
+                drawn[node.id] = Custom(**_node_args(node))
+        for edge in view.edges:
+            drawn[edge.source].connect(
+                drawn[edge.target], diagrams.Edge(forward=True, **_edge_attrs(edge))
+            )
+        return str(drawing.dot.source)
+    finally:
+        diagrams.setcluster(None)
+        diagrams.setdiagram(None)
+
+
+def _cluster_attrs(label: str) -> dict[str, str]:
+    return {"label": _label(label), "fontname": FONT, "fontsize": "13"}
+
+
+def _node_args(node: ViewNode) -> dict[str, str]:
+    args = {
+        "label": _label(node.label, node.caption),
+        "icon_path": str(resource_root() / node.icon),
+        "nodeid": node.id,
+        "height": "2.1",
+        "URL": LINK_PREFIX + node.link,
+        "tooltip": graphviz.escape(node.label),
+    }
+    if node.focus:
+        args["class"] = "focus"
+    return args
+
+
+def _edge_attrs(edge: ViewEdge) -> dict[str, str]:
+    # xlabel, not label: an edge label inside clusters can crash dot.
+    attrs = {
+        "xlabel": _label(edge.label),
+        "fontname": FONT,
+        "fontsize": "10",
+        **EDGE_STYLES[edge.style],
+    }
+    if edge.data:
+        attrs["color"] = DATA_COLOURS[edge.data]
+        attrs["xlabel"] = _label(f"{edge.label} [{edge.data}]")
+    return attrs
+
+
+# --- running dot -------------------------------------------------------------------
+
+
+class RenderError(Exception):
+    pass
+
+
+def run_dot(source: str, output: str = "svg", timeout: float = DEFAULT_TIMEOUT) -> bytes:
+    """Run Graphviz on `source`; raise RenderError when it fails or runs too long."""
+    try:
+        done = subprocess.run(
+            [find_dot(), f"-T{output}"],
+            input=source.encode("utf-8"),
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as error:
+        raise RenderError(f"Graphviz took longer than {timeout:g} s and was stopped") from error
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise RenderError(
+            "Graphviz failed: " + (message[-1] if message else f"exit {done.returncode}")
+        )
+    return done.stdout
+
+
+def render_view(view: View, timeout: float = DEFAULT_TIMEOUT) -> Rendered:
+    try:
+        svg = run_dot(dot_source(view), "svg", timeout)
+    except RenderError as error:
+        return Rendered(view.key, "", str(error))
+    return Rendered(view.key, clean_svg(svg.decode("utf-8"), view.key))
+
+
+def render_all(
+    views: Iterable[View], timeout: float = DEFAULT_TIMEOUT, jobs: int | None = None
+) -> dict[str, Rendered]:
+    """Render every view; `dot` runs in parallel, DOT sources are built in order."""
+    find_dot()
+    sources = [(view.key, dot_source(view)) for view in views]
+
+    def one(item: tuple[str, str]) -> Rendered:
+        key, source = item
+        try:
+            return Rendered(key, clean_svg(run_dot(source, "svg", timeout).decode("utf-8"), key))
+        except RenderError as error:
+            return Rendered(key, "", str(error))
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        return {done.key: done for done in pool.map(one, sources)}
+
+
+# --- cleaning and placing SVG ----------------------------------------------------------
+
+_PROLOG = re.compile(r"<\?xml.*?\?>|<!DOCTYPE.*?>|<!--.*?-->", re.DOTALL)
+_SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
+_ID = re.compile(r'\bid="([^"]+)"')
+_PLACEHOLDER = re.compile(rf'"({LINK_PREFIX}|{ICON_PREFIX})([^"]*)"')
+
+
+def clean_svg(svg: str, key: str) -> str:
+    """Drop what varies by machine, make ids unique, and mark icons for placing."""
+    svg = _PROLOG.sub("", svg).strip()
+    root = str(resource_root()) + "/"
+    svg = svg.replace(f'"{root}', f'"{ICON_PREFIX}')
+    prefix = "a-" + hashlib.sha1(key.encode()).hexdigest()[:8] + "-"
+    svg = _ID.sub(lambda m: f'id="{prefix}{m.group(1)}"', svg)
+    svg = _SIZE.sub(
+        lambda m: f'<svg class="archatlas-svg" style="max-width: {m.group(1)}pt"',
+        svg,
+        count=1,
+    )
+    return "\n".join(line for line in svg.splitlines() if line.strip())
+
+
+def place_svg(svg: str, link: Callable[[str], str], icon: Callable[[str], str]) -> str:
+    """Resolve link and icon placeholders for the page the SVG is placed in."""
+
+    def replace(match: re.Match[str]) -> str:
+        prefix, value = match.groups()
+        return '"' + (link(value) if prefix == LINK_PREFIX else icon(value)) + '"'
+
+    return _PLACEHOLDER.sub(replace, svg)
+
+
+def icon_data_uri(icon: str) -> str:
+    import base64
+
+    data = (resource_root() / icon).read_bytes()
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+
+
+def icon_paths(svgs: Iterable[str]) -> set[str]:
+    """The icons (resource paths) that the SVGs use."""
+    found: set[str] = set()
+    for svg in svgs:
+        found.update(m.group(2) for m in _PLACEHOLDER.finditer(svg) if m.group(1) == ICON_PREFIX)
+    return found
+
+
+def icon_file(icon: str) -> Path:
+    return resource_root() / icon

@@ -1,0 +1,211 @@
+"""The site as a whole: generated pages, their diagrams, and `arch:` references.
+
+Both the MkDocs plugin and `archatlas render --out` use this module: it
+decides which views to draw, renders them, and turns `[text](arch:ID)` and
+`![alt](arch:view/KEY)` in any page into links and inline diagrams.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .check import Result
+from .findings import Finding, Location, did_you_mean, finding
+from .model import Architecture
+from .pages import Layout, generate_pages, relative
+from .render import DEFAULT_TIMEOUT, Rendered, icon_paths, place_svg, render_all
+from .views import build_view
+
+ICON_FOLDER = "assets/archatlas/icons"
+STYLESHEET = "assets/archatlas/archatlas.css"
+
+# `[text](arch:ID)` and `![alt](arch:view/KEY)`, outside code.
+_REFERENCE = re.compile(r"(?P<image>!?)\[(?P<text>[^\]\n]*)\]\(arch:(?P<target>[^)\s]*)\)")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+).+?\1")
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    layout: Layout = field(default_factory=Layout)
+    allow_html: bool = False
+    dot_timeout: float = DEFAULT_TIMEOUT
+    use_directory_urls: bool = True
+
+
+@dataclass(frozen=True)
+class Site:
+    architecture: Architecture
+    options: SiteOptions
+    pages: dict[str, str]  # generated pages: docs-relative path -> Markdown
+    diagrams: dict[str, Rendered]  # view key -> rendered SVG
+
+    @property
+    def icons(self) -> set[str]:
+        return icon_paths(d.svg for d in self.diagrams.values())
+
+    def diagram_findings(self) -> list[Finding]:
+        """A finding for each diagram that Graphviz could not draw."""
+        found = []
+        for key, rendered in sorted(self.diagrams.items()):
+            if rendered.error:
+                element_id = key.partition("/")[2] or None
+                where = (
+                    self.architecture.locate(element_id, "id")
+                    if element_id in self.architecture.sources
+                    else Location(self.options.layout.index, 1, 1)
+                )
+                found.append(
+                    finding(
+                        "diagram-failed", where, f"view '{key}': {rendered.error}", "", element_id
+                    )
+                )
+        return found
+
+
+def view_references(markdown: str) -> set[str]:
+    """The view keys that a page embeds."""
+    return {
+        match.group("target").removeprefix("view/")
+        for match in _references(markdown)
+        if match.group("image") and match.group("target").startswith("view/")
+    }
+
+
+def _references(markdown: str) -> Iterable[re.Match[str]]:
+    for line, in_code in _lines_outside_fences(markdown):
+        if not in_code:
+            masked = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+            yield from _REFERENCE.finditer(masked)
+
+
+def _lines_outside_fences(markdown: str) -> Iterable[tuple[str, bool]]:
+    fence: str | None = None
+    for line in markdown.split("\n"):
+        opening = _FENCE.match(line)
+        if fence is None and opening:
+            fence = opening.group(1)
+            yield line, True
+        elif fence is not None:
+            if line.strip().startswith(fence[0] * len(fence)) and not line.strip().strip(fence[0]):
+                fence = None
+            yield line, True
+        else:
+            yield line, False
+
+
+def build_site(result: Result, options: SiteOptions, documents: Iterable[str] = ()) -> Site:
+    """Generate the pages and draw every view that any page embeds."""
+    arch = result.architecture
+    pages = generate_pages(arch, result.findings, options.layout, options.allow_html)
+    wanted: set[str] = set()
+    for markdown in [*pages.values(), *documents]:
+        wanted |= view_references(markdown)
+    views = [view for key in sorted(wanted) if (view := build_view(arch, key)) is not None]
+    diagrams = render_all(views, options.dot_timeout)
+    return Site(arch, options, pages, diagrams)
+
+
+def url_of(path: str, use_directory_urls: bool) -> str:
+    """The URL (relative to the site root) a Markdown page is published at."""
+    stem = path.removesuffix(".md")
+    if not use_directory_urls:
+        return stem + ".html"
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return stem + "/"
+
+
+def href(target_url: str, page_url: str) -> str:
+    """A URL relative to the page's URL."""
+    base = page_url if page_url.endswith("/") else posixpath.dirname(page_url)
+    link = posixpath.relpath(target_url or ".", base or ".")
+    return link + "/" if target_url.endswith("/") and not link.endswith("/") else link
+
+
+def resolve_page(
+    site: Site, page: str, markdown: str, shown: str | None = None
+) -> tuple[str, list[Finding]]:
+    """The page with its `arch:` references resolved, and a finding per unknown one.
+
+    `shown` is the page's path as findings name it (e.g. under docs/).
+    """
+    page_url = url_of(page, site.options.use_directory_urls)
+    problems: list[Finding] = []
+    lines = []
+    for number, (line, in_code) in enumerate(_lines_outside_fences(markdown), start=1):
+        if in_code or "arch:" not in line:
+            lines.append(line)
+            continue
+        masked = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+        pieces, last = [], 0
+        for found in _REFERENCE.finditer(masked):
+            match = _REFERENCE.fullmatch(line, found.start(), found.end())
+            assert match is not None  # masking only blanks code spans
+            resolved = _resolve(site, page, page_url, match)
+            if resolved is None:
+                where = Location(shown or page, number, found.start() + 1)
+                problems.append(_unknown(site.architecture, where, match))
+                resolved = match.group(0)
+            pieces.append(line[last : found.start()] + resolved)
+            last = found.end()
+        lines.append("".join(pieces) + line[last:])
+    return "\n".join(lines), problems
+
+
+def _resolve(site: Site, page: str, page_url: str, match: re.Match[str]) -> str | None:
+    arch, layout = site.architecture, site.options.layout
+    target = match.group("target")
+    if match.group("image"):
+        key = target.removeprefix("view/")
+        rendered = site.diagrams.get(key)
+        if not target.startswith("view/") or rendered is None:
+            return None
+        return diagram_html(site, rendered, match.group("text"), page_url)
+    path = layout.target(arch, target)
+    if path is None:
+        return None
+    return f"[{match.group('text')}]({relative(path, page)})"
+
+
+def diagram_html(site: Site, rendered: Rendered, alt: str, page_url: str) -> str:
+    """The inline SVG of a diagram, its links and icons relative to the page."""
+    if rendered.error:
+        return (
+            '<div class="archatlas-diagram archatlas-failed"><p>'
+            f"The diagram {html.escape(rendered.key)} could not be drawn: "
+            f"{html.escape(rendered.error)}</p></div>"
+        )
+    directory = site.options.use_directory_urls
+    arch, layout = site.architecture, site.options.layout
+
+    def link(value: str) -> str:
+        path = layout.target(arch, value)
+        return href(url_of(path, directory), page_url) if path else "#"
+
+    def icon(value: str) -> str:
+        return href(f"{ICON_FOLDER}/{value}", page_url)
+
+    svg = place_svg(rendered.svg, link, icon)
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{html.escape(alt)}" ', 1)
+    return f'<div class="archatlas-diagram" markdown="0">\n{svg}\n</div>'
+
+
+def _unknown(arch: Architecture, where: Location, match: re.Match[str]) -> Finding:
+    target = match.group("target")
+    if match.group("image"):
+        message = f"no view '{target.removeprefix('view/')}'"
+        hint = "views: landscape, element/ID, system/ID, ledger/ID, datalake/ID"
+    else:
+        message = f"no element has the id '{target}'" + did_you_mean(target, arch.by_id)
+        hint = "link to an element with [text](arch:ID)"
+    return finding("unknown-reference", where, message, hint)
+
+
+def stylesheet() -> str:
+    return (Path(__file__).parent / "assets" / "archatlas.css").read_text(encoding="utf-8")

@@ -1,0 +1,271 @@
+"""Views stage: the graphs that diagrams draw, as plain immutable data.
+
+A view knows what to draw (nodes, edges, clusters, what each node links to)
+but nothing of Graphviz. Views too large to read collapse to one node per
+system, with counts, each linking to its system page.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from .format import AnyElement, Datalake, Ledger, LedgerNode, Relation
+from .icons import icon_for, icon_for_kind
+from .model import Architecture
+
+MAX_NODES = 60  # above this a view collapses to systems
+
+EdgeStyle = Literal["sync", "async", "ledger", "member"]
+ViewKind = Literal["landscape", "system", "element", "ledger", "datalake"]
+
+
+@dataclass(frozen=True, slots=True)
+class ViewNode:
+    id: str
+    label: str
+    caption: str  # second line: kind, role, or element count
+    icon: str  # icon resource path, relative to the icon library
+    link: str  # element id whose page the node opens, or "kind:<kind>"
+    cluster: str | None = None
+    focus: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ViewEdge:
+    source: str
+    target: str
+    label: str
+    style: EdgeStyle
+    data: str | None = None  # data classification carried
+
+
+@dataclass(frozen=True, slots=True)
+class ViewCluster:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    key: str  # e.g. "landscape", "element/news-scraper"
+    title: str
+    nodes: tuple[ViewNode, ...]
+    edges: tuple[ViewEdge, ...]
+    clusters: tuple[ViewCluster, ...]
+    collapsed: bool = False
+
+
+# --- building blocks ---------------------------------------------------------------
+
+
+def _caption(element: AnyElement) -> str:
+    role = getattr(element, "role", None)
+    return f"{element.kind} · {role}" if role else element.kind
+
+
+def element_node(element: AnyElement, cluster: str | None = None, focus: bool = False) -> ViewNode:
+    return ViewNode(
+        id=element.id,
+        label=element.title,
+        caption=_caption(element),
+        icon=icon_for(element),
+        link=element.id,
+        cluster=cluster,
+        focus=focus,
+    )
+
+
+def relation_edge(source: str, relation: Relation) -> ViewEdge:
+    parts: list[str] = [relation.verb or "uses"]
+    if relation.protocol:
+        parts.append(relation.protocol)
+    qualifier = relation.dataset or relation.channel
+    if qualifier:
+        parts.append(f"({qualifier})")
+    if relation.verb in ("submits", "queries"):
+        style: EdgeStyle = "ledger"
+    else:
+        style = "async" if relation.is_async else "sync"
+    return ViewEdge(source, relation.to, " ".join(parts), style, relation.data)
+
+
+def _system_of(element: AnyElement) -> str | None:
+    return getattr(element, "system", None)
+
+
+def _clusters(arch: Architecture, nodes: Iterable[ViewNode]) -> tuple[ViewCluster, ...]:
+    ids = sorted({node.cluster for node in nodes if node.cluster})
+    return tuple(ViewCluster(cid, _title(arch, cid)) for cid in ids)
+
+
+def _title(arch: Architecture, element_id: str) -> str:
+    element = arch.get(element_id)
+    return element.title if element else element_id
+
+
+def _graph(
+    arch: Architecture, key: str, title: str, members: Iterable[AnyElement], focus: str = ""
+) -> View:
+    """The view of `members` and the relations among them, clustered by system."""
+    chosen = {element.id: element for element in members}
+    nodes = tuple(
+        element_node(element, _cluster_for(arch, element), element.id == focus)
+        for _, element in sorted(chosen.items())
+    )
+    edges = tuple(
+        sorted(
+            {
+                relation_edge(element.id, relation)
+                for element in chosen.values()
+                for relation in element.uses
+                if relation.to in chosen
+            },
+            key=lambda edge: (edge.source, edge.target, edge.label),
+        )
+    )
+    view = View(key, title, nodes, edges, _clusters(arch, nodes))
+    return collapse(arch, view) if len(nodes) > MAX_NODES else view
+
+
+def _cluster_for(arch: Architecture, element: AnyElement) -> str | None:
+    system = _system_of(element)
+    return system if system and arch.get(system) is not None else None
+
+
+def neighbours(arch: Architecture, element_id: str) -> list[AnyElement]:
+    element = arch.by_id[element_id]
+    found = [element]
+    found += [arch.by_id[r.to] for r in element.uses if r.to in arch.by_id]
+    found += [user for user, _ in arch.used_by(element_id)]
+    return found
+
+
+# --- the views -----------------------------------------------------------------
+
+
+def landscape(arch: Architecture) -> View:
+    members = [e for e in arch.elements if e.kind not in ("system", "team")]
+    return _graph(arch, "landscape", "Landscape", members)
+
+
+def system_view(arch: Architecture, system_id: str) -> View:
+    inside = list(arch.in_system(system_id))
+    around = [other for element in inside for other in neighbours(arch, element.id)]
+    return _graph(arch, f"system/{system_id}", _title(arch, system_id), inside + around)
+
+
+def element_view(arch: Architecture, element_id: str) -> View:
+    element = arch.by_id[element_id]
+    members = neighbours(arch, element_id)
+    if isinstance(element, LedgerNode) and element.ledger in arch.by_id:
+        members.append(arch.by_id[element.ledger])
+    return _graph(arch, f"element/{element_id}", element.title, members, focus=element_id)
+
+
+def ledger_view(arch: Architecture, ledger_id: str) -> View:
+    """The ledger's topology: organizations as clusters holding their nodes."""
+    ledger = arch.by_id[ledger_id]
+    assert isinstance(ledger, Ledger)
+    nodes = [element_node(ledger, focus=True)]
+    edges: list[ViewEdge] = []
+    for member in arch.of_kind("ledger-node"):
+        if isinstance(member, LedgerNode) and member.ledger == ledger_id:
+            cluster = f"org-{member.organization}" if member.organization else None
+            nodes.append(element_node(member, cluster))
+            edges.append(ViewEdge(member.id, ledger_id, member.role or "node", "member"))
+    for user, relation in arch.used_by(ledger_id):
+        nodes.append(element_node(user))
+        edges.append(relation_edge(user.id, relation))
+    names = {org.id: org.name or org.id for org in ledger.organizations}
+    clusters = sorted({n.cluster for n in nodes if n.cluster})
+    return View(
+        f"ledger/{ledger_id}",
+        f"{ledger.title} topology",
+        _unique(nodes),
+        tuple(sorted(set(edges), key=lambda e: (e.source, e.target, e.label))),
+        tuple(ViewCluster(c, names.get(c.removeprefix("org-"), c)) for c in clusters),
+    )
+
+
+def datalake_view(arch: Architecture, lake_id: str) -> View:
+    lake = arch.by_id[lake_id]
+    assert isinstance(lake, Datalake)
+    users = [user for user, _ in arch.used_by(lake_id)]
+    return _graph(arch, f"datalake/{lake_id}", f"{lake.title} data flows", [lake, *users], lake_id)
+
+
+def _unique(nodes: list[ViewNode]) -> tuple[ViewNode, ...]:
+    by_id: dict[str, ViewNode] = {}
+    for node in nodes:
+        by_id.setdefault(node.id, node)
+    return tuple(by_id[key] for key in sorted(by_id))
+
+
+# --- collapsing large views ----------------------------------------------------------
+
+
+def collapse(arch: Architecture, view: View) -> View:
+    """One node per system (and per kind for elements outside any system)."""
+    group_of = {node.id: _group(arch, node) for node in view.nodes}
+    counts = Counter(group_of.values())
+    nodes = tuple(_group_node(arch, group, count) for group, count in sorted(counts.items()))
+    weights: dict[tuple[str, str], int] = defaultdict(int)
+    for edge in view.edges:
+        pair = (group_of[edge.source], group_of[edge.target])
+        if pair[0] != pair[1]:
+            weights[pair] += 1
+    edges = tuple(
+        ViewEdge(source, target, f"{count} relation{'s' * (count != 1)}", "sync")
+        for (source, target), count in sorted(weights.items())
+    )
+    return View(view.key, view.title, nodes, edges, (), collapsed=True)
+
+
+def _group(arch: Architecture, node: ViewNode) -> str:
+    element = arch.by_id.get(node.link)
+    if element is None:
+        return node.id
+    return _cluster_for(arch, element) or f"kind:{element.kind}"
+
+
+def _group_node(arch: Architecture, group: str, count: int) -> ViewNode:
+    caption = f"{count} element{'s' * (count != 1)}"
+    if group.startswith("kind:"):
+        kind = group.removeprefix("kind:")
+        return ViewNode(group, f"{kind} (no system)", caption, icon_for_kind(kind), group)
+    return ViewNode(group, _title(arch, group), caption, icon_for_kind("system"), group)
+
+
+# --- all views of an architecture ---------------------------------------------------
+
+
+def view_keys(arch: Architecture) -> list[str]:
+    """Every view the site can show, by key."""
+    keys = ["landscape"]
+    for element in arch.elements:
+        keys.append(f"element/{element.id}")
+        if element.kind in ("system", "ledger", "datalake"):
+            keys.append(f"{element.kind}/{element.id}")
+    return keys
+
+
+def build_view(arch: Architecture, key: str) -> View | None:
+    """The view named `key`, or None when no such view exists."""
+    if key == "landscape":
+        return landscape(arch)
+    kind, _, element_id = key.partition("/")
+    element = arch.get(element_id)
+    if element is None:
+        return None
+    if kind == "element":
+        return element_view(arch, element_id)
+    if kind == element.kind == "system":
+        return system_view(arch, element_id)
+    if kind == element.kind == "ledger":
+        return ledger_view(arch, element_id)
+    if kind == element.kind == "datalake":
+        return datalake_view(arch, element_id)
+    return None
