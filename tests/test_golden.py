@@ -18,6 +18,7 @@ from archatlas.report import text
 CASES = Path(__file__).parent / "cases"
 CASE_DIRS = sorted(path for path in CASES.iterdir() if path.is_dir())
 
+
 def case_param(folder: Path) -> object:
     return pytest.param(folder, id=folder.name)
 

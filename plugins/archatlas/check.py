@@ -182,7 +182,9 @@ def _relation(
             at("as"),
             f"'{relation.verb}' needs {article(allowed)} as target, "
             f"and '{target.id}' is {article(target.kind)}",
-            f"{article(target.kind)} can be used with: " + (", ".join(verbs) or "no verb"),
+            f"{article(target.kind)} can be used with: {', '.join(verbs)}"
+            if verbs
+            else f"no relation can point at {article(target.kind)}: turn the relation around",
             source.id,
         )
     yield from _misplaced_fields(relation, target, at)
