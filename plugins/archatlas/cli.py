@@ -9,8 +9,11 @@ from pathlib import Path
 
 from . import __version__
 from .check import check_directory
-from .report import FORMATS, REPORTERS
+from .pages import Layout
+from .render import DEFAULT_TIMEOUT, DotNotFound, find_dot
+from .report import FORMATS, REPORTERS, format_finding
 from .schema import schema_text
+from .site import SiteOptions, build_site, output_files
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -28,6 +31,15 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="warnings fail too")
 
     commands.add_parser("schema", help="print the JSON Schema of the format")
+
+    render = commands.add_parser(
+        "render", help="write the generated pages and diagrams into a folder"
+    )
+    render.add_argument("directory", nargs="?", default="architecture", type=Path)
+    render.add_argument("--out", required=True, type=Path, help="folder to write into")
+    render.add_argument("--url-prefix", default="architecture", help="folder of the pages")
+    render.add_argument("--allow-html", action="store_true", help="keep raw HTML in descriptions")
+    render.add_argument("--dot-timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS")
     return main
 
 
@@ -41,10 +53,45 @@ def run_check(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if result.fails(strict=args.strict) else EXIT_OK
 
 
+def run_render(args: argparse.Namespace) -> int:
+    directory: Path = args.directory
+    if not directory.is_dir():
+        print(f"archatlas: error: '{directory}' is not a directory", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        find_dot()
+    except DotNotFound as error:
+        print(f"archatlas: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    result = check_directory(directory)
+    if result.fails():
+        sys.stderr.write(REPORTERS["text"](result))
+        print("archatlas: nothing written: fix the errors first", file=sys.stderr)
+        return EXIT_FINDINGS
+    options = SiteOptions(
+        layout=Layout(args.url_prefix.strip("/")),
+        allow_html=args.allow_html,
+        dot_timeout=args.dot_timeout,
+    )
+    site = build_site(result, options)
+    problems = site.diagram_findings()
+    files = output_files(site)
+    for path, content in files.items():
+        target = args.out / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+    for problem in problems:
+        print(format_finding(problem), file=sys.stderr)
+    print(f"{len(site.pages)} pages and {len(site.diagrams)} diagrams written to {args.out}")
+    return EXIT_FINDINGS if problems else EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "check":
         return run_check(args)
+    if args.command == "render":
+        return run_render(args)
     sys.stdout.write(schema_text())
     return EXIT_OK
 

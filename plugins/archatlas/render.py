@@ -11,6 +11,7 @@ relative to itself (`place_svg`).
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 import shutil
@@ -244,8 +245,6 @@ def place_svg(svg: str, link: Callable[[str], str], icon: Callable[[str], str]) 
 
 
 def icon_data_uri(icon: str) -> str:
-    import base64
-
     data = (resource_root() / icon).read_bytes()
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
 

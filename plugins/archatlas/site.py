@@ -18,11 +18,20 @@ from .check import Result
 from .findings import Finding, Location, did_you_mean, finding
 from .model import Architecture
 from .pages import Layout, generate_pages, relative
-from .render import DEFAULT_TIMEOUT, Rendered, icon_paths, place_svg, render_all
+from .render import (
+    DEFAULT_TIMEOUT,
+    Rendered,
+    icon_data_uri,
+    icon_file,
+    icon_paths,
+    place_svg,
+    render_all,
+)
 from .views import build_view
 
 ICON_FOLDER = "assets/archatlas/icons"
 STYLESHEET = "assets/archatlas/archatlas.css"
+DIAGRAM_FOLDER = "assets/archatlas/diagrams"
 
 # `[text](arch:ID)` and `![alt](arch:view/KEY)`, outside code.
 _REFERENCE = re.compile(r"(?P<image>!?)\[(?P<text>[^\]\n]*)\]\(arch:(?P<target>[^)\s]*)\)")
@@ -209,3 +218,32 @@ def _unknown(arch: Architecture, where: Location, match: re.Match[str]) -> Findi
 
 def stylesheet() -> str:
     return (Path(__file__).parent / "assets" / "archatlas.css").read_text(encoding="utf-8")
+
+
+def standalone_svg(site: Site, rendered: Rendered, folder: str) -> str:
+    """A diagram as its own file in `folder`: icons embedded, links to the pages."""
+    arch, layout = site.architecture, site.options.layout
+    folder_url = folder.rstrip("/") + "/"
+
+    def link(value: str) -> str:
+        path = layout.target(arch, value)
+        return href(url_of(path, site.options.use_directory_urls), folder_url) if path else "#"
+
+    svg = place_svg(rendered.svg, link, icon_data_uri)
+    return svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1) + "\n"
+
+
+def output_files(site: Site) -> dict[str, bytes]:
+    """Every file of the generated part of the site, for a plain folder."""
+    files: dict[str, bytes] = {}
+    for path, markdown in sorted(site.pages.items()):
+        resolved, _ = resolve_page(site, path, markdown)
+        files[path] = resolved.encode("utf-8")
+    for key, rendered in sorted(site.diagrams.items()):
+        if not rendered.error:
+            svg = standalone_svg(site, rendered, DIAGRAM_FOLDER)
+            files[f"{DIAGRAM_FOLDER}/{key}.svg"] = svg.encode("utf-8")
+    for icon in sorted(site.icons):
+        files[f"{ICON_FOLDER}/{icon}"] = icon_file(icon).read_bytes()
+    files[STYLESHEET] = stylesheet().encode("utf-8")
+    return files
