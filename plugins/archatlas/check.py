@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .findings import Finding, Location, Severity, article, did_you_mean, finding
+from .findings import RULES, Finding, Location, Severity, article, did_you_mean, finding
 from .format import (
     CLASSIFICATIONS,
     AnyElement,
@@ -41,7 +41,7 @@ SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
 _IGNORED_BY_BROWSERS = re.compile(r"[\x00-\x20\x7f]")
 
-Rule = Callable[[Architecture, Path], Iterator[Finding]]
+Check = Callable[[Architecture, Path], Iterator[Finding]]
 
 
 @dataclass(frozen=True)
@@ -50,23 +50,62 @@ class Result:
     findings: tuple[Finding, ...]
     files: tuple[str, ...]
 
+    @property
+    def open_findings(self) -> tuple[Finding, ...]:
+        """The findings not accepted by their element."""
+        return tuple(item for item in self.findings if not item.accepted)
+
     def count(self, severity: Severity) -> int:
-        return sum(1 for item in self.findings if item.severity is severity)
+        return sum(1 for item in self.open_findings if item.severity is severity)
 
     def fails(self, strict: bool = False) -> bool:
         failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
-        return any(item.severity in failing for item in self.findings)
+        return any(item.severity in failing for item in self.open_findings)
 
 
 def check_directory(root: Path, limits: LoadLimits = LoadLimits()) -> Result:
     loaded = load_directory(root, limits)
     architecture, schema_findings = build(loaded.documents)
     findings = [*loaded.findings, *schema_findings, *check(architecture, root)]
+    findings = apply_acceptances(architecture, findings)
     return Result(architecture, tuple(sorted(findings, key=lambda f: f.sort_key)), loaded.files)
 
 
+def apply_acceptances(arch: Architecture, findings: list[Finding]) -> list[Finding]:
+    """Mark the warnings that their element accepts, with its reason."""
+    reasons: dict[tuple[str | None, str], str] = {
+        (element.id, acceptance.rule): acceptance.reason
+        for element in arch.elements
+        for acceptance in element.accept
+    }
+    return [
+        replace(item, accepted=reasons[(item.element, item.rule)])
+        if item.severity is Severity.WARNING and (item.element, item.rule) in reasons
+        else item
+        for item in findings
+    ]
+
+
+def check_acceptances(arch: Architecture, root: Path) -> Iterator[Finding]:
+    warnings = sorted(rule.id for rule in RULES.values() if rule.severity is Severity.WARNING)
+    for element in arch.elements:
+        for index, acceptance in enumerate(element.accept):
+            known = RULES.get(acceptance.rule)
+            if known is not None and known.severity is Severity.WARNING:
+                continue
+            problem = "is an error, which cannot be accepted" if known else "is not a rule"
+            yield finding(
+                "invalid-value",
+                arch.locate(element.id, "accept", index, "rule"),
+                f"accept: '{acceptance.rule}' {problem}"
+                + ("" if known else did_you_mean(acceptance.rule, warnings)),
+                "warnings that can be accepted: " + ", ".join(warnings),
+                element.id,
+            )
+
+
 def check(architecture: Architecture, root: Path) -> list[Finding]:
-    return [item for rule in RULES for item in rule(architecture, root)]
+    return [item for rule in CHECKS for item in rule(architecture, root)]
 
 
 # --- references ------------------------------------------------------------------
@@ -471,7 +510,7 @@ def check_orphans(arch: Architecture, root: Path) -> Iterator[Finding]:
             )
 
 
-RULES: tuple[Rule, ...] = (
+CHECKS: tuple[Check, ...] = (
     check_element_references,
     check_relations,
     check_ledgers,
@@ -479,4 +518,5 @@ RULES: tuple[Rule, ...] = (
     check_icons,
     check_runtimes,
     check_orphans,
+    check_acceptances,
 )

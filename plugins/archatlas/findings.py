@@ -88,6 +88,7 @@ class Finding:
     message: str
     hint: str = ""
     element: str | None = None
+    accepted: str = ""  # the reason, when the element accepts this warning
 
     @property
     def severity(self) -> Severity:

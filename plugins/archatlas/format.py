@@ -89,6 +89,11 @@ class Channel(Strict):
     members: tuple[Id, ...] = Field((), description="organization ids")
 
 
+class Acceptance(Strict):
+    rule: Text = Field(description="id of a warning rule")
+    reason: Text = Field(description="why the warning is intended")
+
+
 class Element(Strict):
     """Fields every element has."""
 
@@ -101,6 +106,9 @@ class Element(Strict):
     links: tuple[Link, ...] = ()
     icon: str | None = Field(None, description="an image file inside the architecture directory")
     uses: tuple[Relation, ...] = ()
+    accept: tuple[Acceptance, ...] = Field(
+        (), description="warnings intended for this element, each with its reason"
+    )
 
     @property
     def title(self) -> str:
@@ -197,6 +205,7 @@ NESTED: dict[str, tuple[type[BaseModel], str]] = {
     "datasets": (Dataset, "a dataset"),
     "organizations": (Organization, "an organization"),
     "channels": (Channel, "a channel"),
+    "accept": (Acceptance, "an accepted warning"),
 }
 
 

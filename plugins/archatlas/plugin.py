@@ -54,11 +54,12 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
         except DotNotFound as error:
             raise PluginError(str(error)) from error
         self.result = check_directory(Path(self.config.architecture_dir))
-        _log_findings(self.result.findings)
-        failing = Severity.WARNING if self.config.fail_on == "warning" else Severity.ERROR
-        count = sum(1 for f in self.result.findings if f.severity in (Severity.ERROR, failing))
-        if count:
-            raise PluginError(f"archatlas: the architecture has {count} failing finding(s)")
+        _log_findings(self.result.open_findings)
+        if self.result.fails(strict=self.config.fail_on == "warning"):
+            raise PluginError(
+                f"archatlas: the architecture has {len(self.result.open_findings)} finding(s); "
+                "fix them (see above) to build the site"
+            )
         config.extra_css.append(STYLESHEET)
         if config.nav is not None and not _mentions(config.nav, self.layout.prefix + "/"):
             config.nav.append({"Architecture": self._nav_section()})

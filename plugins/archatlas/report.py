@@ -21,15 +21,18 @@ def summary(result: Result) -> str:
     elements = len(result.architecture.elements)
     errors = result.count(Severity.ERROR)
     warnings = result.count(Severity.WARNING)
+    accepted = len(result.findings) - len(result.open_findings)
     return (
         f"{elements} element{'s' * (elements != 1)} in {len(result.files)} "
         f"file{'s' * (len(result.files) != 1)}: "
         f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+        + (f" ({accepted} accepted)" if accepted else "")
     )
 
 
 def text(result: Result) -> str:
-    return "".join(format_finding(item) + "\n" for item in result.findings) + summary(result) + "\n"
+    shown = result.open_findings
+    return "".join(format_finding(item) + "\n" for item in shown) + summary(result) + "\n"
 
 
 def as_json(result: Result) -> str:
@@ -48,6 +51,7 @@ def as_json(result: Result) -> str:
                 "message": item.message,
                 "hint": item.hint,
                 "element": item.element,
+                "accepted": item.accepted or None,
             }
             for item in result.findings
         ],
@@ -66,7 +70,7 @@ def _escape_property(value: str) -> str:
 
 def github(result: Result) -> str:
     lines = []
-    for item in result.findings:
+    for item in result.open_findings:
         message = f"{item.message}\n{item.hint}" if item.hint else item.message
         lines.append(
             f"::{item.severity.value} file={_escape_property(item.path)},line={item.line},"
