@@ -1,13 +1,14 @@
 # Set-up and everyday commands. Every target installs what it needs first,
 # so each works on a fresh clone: `make site` and `make test` are the two
-# commands in the README.
+# commands in the README. Debian packages are installed with apt-get (as
+# root, or through sudo) only when their command is missing.
 
 VENV ?= .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends
 
-.PHONY: check schema test lint system-deps browser-deps
+.PHONY: site serve check schema test lint system-deps browser-deps
 
 $(BIN)/archatlas: pyproject.toml
 	python3 -m venv $(VENV)
@@ -22,6 +23,12 @@ system-deps:
 # The browser tests drive Debian's Chromium (no browser download needed).
 browser-deps:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -q && $(APT) chromium; }
+
+site: $(BIN)/archatlas system-deps
+	$(BIN)/mkdocs build --strict
+
+serve: $(BIN)/archatlas system-deps
+	$(BIN)/mkdocs serve
 
 check: $(BIN)/archatlas
 	$(BIN)/archatlas check architecture
