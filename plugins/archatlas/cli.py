@@ -39,6 +39,7 @@ def parser() -> argparse.ArgumentParser:
     render.add_argument("--out", required=True, type=Path, help="folder to write into")
     render.add_argument("--url-prefix", default="architecture", help="folder of the pages")
     render.add_argument("--allow-html", action="store_true", help="keep raw HTML in descriptions")
+    render.add_argument("--diagram-format", choices=("svg", "png"), default="svg")
     render.add_argument("--dot-timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS")
     return main
 
@@ -72,6 +73,7 @@ def run_render(args: argparse.Namespace) -> int:
         layout=Layout(args.url_prefix.strip("/")),
         allow_html=args.allow_html,
         dot_timeout=args.dot_timeout,
+        diagram_format=args.diagram_format,
     )
     site = build_site(result, options)
     problems = site.diagram_findings()

@@ -33,7 +33,7 @@ log = logging.getLogger("mkdocs.plugins.archatlas")
 class ArchatlasConfig(base.Config):
     architecture_dir = c.Dir(exists=True, default="architecture")
     url_prefix = c.Type(str, default="architecture")
-    diagram_format = c.Choice(("svg",), default="svg")
+    diagram_format = c.Choice(("svg", "png"), default="svg")
     fail_on = c.Choice(("error", "warning"), default="error")
     allow_html = c.Type(bool, default=False)
     dot_timeout = c.Type((int, float), default=30)
@@ -82,6 +82,7 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
             allow_html=self.config.allow_html,
             dot_timeout=float(self.config.dot_timeout),
             use_directory_urls=config.use_directory_urls,
+            diagram_format="png" if self.config.diagram_format == "png" else "svg",
         )
         documents = [page.content_string for page in files.documentation_pages()]
         self.site = build_site(self.result, options, documents)
@@ -92,6 +93,8 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
             files.append(
                 File.generated(config, f"{ICON_FOLDER}/{icon}", abs_src_path=str(icon_file(icon)))
             )
+        for path, image in self.site.images().items():
+            files.append(File.generated(config, path, content=image))
         files.append(File.generated(config, STYLESHEET, content=stylesheet()))
         return files
 

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import graphviz
 
@@ -63,10 +64,17 @@ def find_dot() -> str:
     return dot
 
 
+DiagramFormat = Literal["svg", "png"]
+
+
 @dataclass(frozen=True, slots=True)
 class Rendered:
     key: str
-    svg: str  # cleaned SVG with placeholders, or "" when rendering failed
+    format: DiagramFormat
+    # SVG: the cleaned SVG; PNG: the <map> of its clickable areas. Both hold
+    # placeholders for links and icons; "" when rendering failed.
+    markup: str
+    image: bytes = b""  # the PNG
     error: str = ""
 
 
@@ -185,30 +193,35 @@ def run_dot(source: str, output: str = "svg", timeout: float = DEFAULT_TIMEOUT) 
     return done.stdout
 
 
-def render_view(view: View, timeout: float = DEFAULT_TIMEOUT) -> Rendered:
+def render_source(
+    key: str, source: str, output: DiagramFormat = "svg", timeout: float = DEFAULT_TIMEOUT
+) -> Rendered:
+    """One diagram; a Graphviz failure becomes a Rendered with its error."""
     try:
-        svg = run_dot(dot_source(view), "svg", timeout)
+        if output == "png":
+            # Same source, same layout: the image map matches the picture.
+            image = run_dot(source, "png", timeout)
+            area_map = clean_markup(run_dot(source, "cmapx", timeout).decode("utf-8"), key)
+            return Rendered(key, output, area_map, image)
+        return Rendered(
+            key, output, clean_svg(run_dot(source, "svg", timeout).decode("utf-8"), key)
+        )
     except RenderError as error:
-        return Rendered(view.key, "", str(error))
-    return Rendered(view.key, clean_svg(svg.decode("utf-8"), view.key))
+        return Rendered(key, output, "", error=str(error))
 
 
 def render_all(
-    views: Iterable[View], timeout: float = DEFAULT_TIMEOUT, jobs: int | None = None
+    views: Iterable[View],
+    output: DiagramFormat = "svg",
+    timeout: float = DEFAULT_TIMEOUT,
+    jobs: int | None = None,
 ) -> dict[str, Rendered]:
     """Render every view; `dot` runs in parallel, DOT sources are built in order."""
     find_dot()
     sources = [(view.key, dot_source(view)) for view in views]
-
-    def one(item: tuple[str, str]) -> Rendered:
-        key, source = item
-        try:
-            return Rendered(key, clean_svg(run_dot(source, "svg", timeout).decode("utf-8"), key))
-        except RenderError as error:
-            return Rendered(key, "", str(error))
-
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        return {done.key: done for done in pool.map(one, sources)}
+        done = pool.map(lambda item: render_source(item[0], item[1], output, timeout), sources)
+        return {rendered.key: rendered for rendered in done}
 
 
 # --- cleaning and placing SVG ----------------------------------------------------------
@@ -216,22 +229,34 @@ def render_all(
 _PROLOG = re.compile(r"<\?xml.*?\?>|<!DOCTYPE.*?>|<!--.*?-->", re.DOTALL)
 _SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
 _ID = re.compile(r'\bid="([^"]+)"')
+_NAME = re.compile(r'\bname="[^"]*"')
 _PLACEHOLDER = re.compile(rf'"({LINK_PREFIX}|{ICON_PREFIX})([^"]*)"')
 
 
+def id_prefix(key: str) -> str:
+    """A prefix that keeps ids unique when several diagrams share a page."""
+    return "a-" + hashlib.sha1(key.encode()).hexdigest()[:8] + "-"
+
+
+def clean_markup(markup: str, key: str) -> str:
+    """Drop comments, prolog and machine paths; make ids unique."""
+    markup = _PROLOG.sub("", markup).strip()
+    markup = markup.replace(f'"{resource_root()}/', f'"{ICON_PREFIX}')
+    prefix = id_prefix(key)
+    markup = _ID.sub(lambda m: f'id="{prefix}{m.group(1)}"', markup)
+    markup = _NAME.sub(f'name="{prefix}map"', markup)
+    return "\n".join(line for line in markup.splitlines() if line.strip())
+
+
 def clean_svg(svg: str, key: str) -> str:
-    """Drop what varies by machine, make ids unique, and mark icons for placing."""
-    svg = _PROLOG.sub("", svg).strip()
-    root = str(resource_root()) + "/"
-    svg = svg.replace(f'"{root}', f'"{ICON_PREFIX}')
-    prefix = "a-" + hashlib.sha1(key.encode()).hexdigest()[:8] + "-"
-    svg = _ID.sub(lambda m: f'id="{prefix}{m.group(1)}"', svg)
+    """Clean markup, sized to fit the page but never drawn larger than it is."""
+    svg = clean_markup(svg, key)
     svg = _SIZE.sub(
         lambda m: f'<svg class="archatlas-svg" style="max-width: {m.group(1)}pt"',
         svg,
         count=1,
     )
-    return "\n".join(line for line in svg.splitlines() if line.strip())
+    return svg
 
 
 def place_svg(svg: str, link: Callable[[str], str], icon: Callable[[str], str]) -> str:

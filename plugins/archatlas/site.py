@@ -20,10 +20,12 @@ from .model import Architecture
 from .pages import Layout, generate_pages, relative
 from .render import (
     DEFAULT_TIMEOUT,
+    DiagramFormat,
     Rendered,
     icon_data_uri,
     icon_file,
     icon_paths,
+    id_prefix,
     place_svg,
     render_all,
 )
@@ -45,6 +47,7 @@ class SiteOptions:
     allow_html: bool = False
     dot_timeout: float = DEFAULT_TIMEOUT
     use_directory_urls: bool = True
+    diagram_format: DiagramFormat = "svg"
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,15 @@ class Site:
 
     @property
     def icons(self) -> set[str]:
-        return icon_paths(d.svg for d in self.diagrams.values())
+        return icon_paths(d.markup for d in self.diagrams.values() if d.format == "svg")
+
+    def images(self) -> dict[str, bytes]:
+        """The PNG diagrams as site files: docs-relative path to bytes."""
+        return {
+            image_path(key): rendered.image
+            for key, rendered in sorted(self.diagrams.items())
+            if rendered.image
+        }
 
     def diagram_findings(self) -> list[Finding]:
         """A finding for each diagram that Graphviz could not draw."""
@@ -116,7 +127,7 @@ def build_site(result: Result, options: SiteOptions, documents: Iterable[str] = 
     for markdown in [*pages.values(), *documents]:
         wanted |= view_references(markdown)
     views = [view for key in sorted(wanted) if (view := build_view(arch, key)) is not None]
-    diagrams = render_all(views, options.dot_timeout)
+    diagrams = render_all(views, options.diagram_format, options.dot_timeout)
     return Site(arch, options, pages, diagrams)
 
 
@@ -200,9 +211,20 @@ def diagram_html(site: Site, rendered: Rendered, alt: str, page_url: str) -> str
     def icon(value: str) -> str:
         return href(f"{ICON_FOLDER}/{value}", page_url)
 
-    svg = place_svg(rendered.svg, link, icon)
-    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{html.escape(alt)}" ', 1)
+    markup = place_svg(rendered.markup, link, icon)
+    if rendered.format == "png":
+        image = href(image_path(rendered.key), page_url)
+        return (
+            '<div class="archatlas-diagram" markdown="0">\n'
+            f'<img src="{html.escape(image)}" alt="{html.escape(alt)}" '
+            f'usemap="#{id_prefix(rendered.key)}map">\n{markup}\n</div>'
+        )
+    svg = markup.replace("<svg ", f'<svg role="img" aria-label="{html.escape(alt)}" ', 1)
     return f'<div class="archatlas-diagram" markdown="0">\n{svg}\n</div>'
+
+
+def image_path(key: str) -> str:
+    return f"{DIAGRAM_FOLDER}/{key}.png"
 
 
 def _unknown(arch: Architecture, where: Location, match: re.Match[str]) -> Finding:
@@ -229,7 +251,7 @@ def standalone_svg(site: Site, rendered: Rendered, folder: str) -> str:
         path = layout.target(arch, value)
         return href(url_of(path, site.options.use_directory_urls), folder_url) if path else "#"
 
-    svg = place_svg(rendered.svg, link, icon_data_uri)
+    svg = place_svg(rendered.markup, link, icon_data_uri)
     return svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1) + "\n"
 
 
@@ -240,9 +262,10 @@ def output_files(site: Site) -> dict[str, bytes]:
         resolved, _ = resolve_page(site, path, markdown)
         files[path] = resolved.encode("utf-8")
     for key, rendered in sorted(site.diagrams.items()):
-        if not rendered.error:
+        if rendered.format == "svg" and not rendered.error:
             svg = standalone_svg(site, rendered, DIAGRAM_FOLDER)
             files[f"{DIAGRAM_FOLDER}/{key}.svg"] = svg.encode("utf-8")
+    files.update(site.images())
     for icon in sorted(site.icons):
         files[f"{ICON_FOLDER}/{icon}"] = icon_file(icon).read_bytes()
     files[STYLESHEET] = stylesheet().encode("utf-8")
