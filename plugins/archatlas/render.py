@@ -96,7 +96,7 @@ def dot_source(view: View) -> str:
     drawing = diagrams.Diagram(
         name="",
         show=False,
-        direction="LR",
+        direction=view.direction,
         graph_attr={
             "pad": "0.3",
             "nodesep": "0.8",

@@ -56,6 +56,9 @@ class View:
     edges: tuple[ViewEdge, ...]
     clusters: tuple[ViewCluster, ...]
     collapsed: bool = False
+    # Left to right suits chains of calls; top to bottom suits wide views
+    # (collapsed systems, a ledger's organizations side by side).
+    direction: Literal["LR", "TB"] = "LR"
 
 
 # --- building blocks ---------------------------------------------------------------
@@ -187,6 +190,7 @@ def ledger_view(arch: Architecture, ledger_id: str) -> View:
         _unique(nodes),
         tuple(sorted(set(edges), key=lambda e: (e.source, e.target, e.label))),
         tuple(ViewCluster(c, names.get(c.removeprefix("org-"), c)) for c in clusters),
+        direction="TB",
     )
 
 
@@ -221,21 +225,22 @@ def collapse(arch: Architecture, view: View) -> View:
         ViewEdge(source, target, f"{count} relation{'s' * (count != 1)}", "sync")
         for (source, target), count in sorted(weights.items())
     )
-    return View(view.key, view.title, nodes, edges, (), collapsed=True)
+    return View(view.key, view.title, nodes, edges, (), collapsed=True, direction="TB")
 
 
 def _group(arch: Architecture, node: ViewNode) -> str:
     element = arch.by_id.get(node.link)
     if element is None:
         return node.id
-    return _cluster_for(arch, element) or f"kind:{element.kind}"
+    # '.' cannot occur in an element id, and ':' would read as a DOT port.
+    return _cluster_for(arch, element) or f"kind.{element.kind}"
 
 
 def _group_node(arch: Architecture, group: str, count: int) -> ViewNode:
     caption = f"{count} element{'s' * (count != 1)}"
-    if group.startswith("kind:"):
-        kind = group.removeprefix("kind:")
-        return ViewNode(group, f"{kind} (no system)", caption, icon_for_kind(kind), group)
+    if group.startswith("kind."):
+        kind = group.removeprefix("kind.")
+        return ViewNode(group, f"{kind} (no system)", caption, icon_for_kind(kind), f"kind:{kind}")
     return ViewNode(group, _title(arch, group), caption, icon_for_kind("system"), group)
 
 
