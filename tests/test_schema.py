@@ -62,7 +62,9 @@ def test_schema_is_draft_2020_12(schema: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize(
-    "document", [doc for _, doc in example_documents()], ids=[name for name, _ in example_documents()]
+    "document",
+    [doc for _, doc in example_documents()],
+    ids=[name for name, _ in example_documents()],
 )
 def test_every_example_document_validates(
     validator: Draft202012Validator, document: dict[str, Any]

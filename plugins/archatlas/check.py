@@ -6,7 +6,6 @@ runs load, model and every rule, and returns all findings in one pass.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -24,6 +23,7 @@ from .format import (
 )
 from .load import LoadLimits, load_directory
 from .model import Architecture, build
+from .urls import is_safe_url, url_scheme
 
 # Which target kinds each relation verb accepts.
 VERB_TARGETS: dict[str, frozenset[str]] = {
@@ -37,9 +37,6 @@ VERB_TARGETS: dict[str, frozenset[str]] = {
 }
 CONNECTED_KINDS = frozenset({"actor", "service", "vendor", "datastore", "datalake", "ledger"})
 IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
-SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
-_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
-_IGNORED_BY_BROWSERS = re.compile(r"[\x00-\x20\x7f]")
 
 Check = Callable[[Architecture, Path], Iterator[Finding]]
 
@@ -63,8 +60,11 @@ class Result:
         return any(item.severity in failing for item in self.open_findings)
 
 
-def check_directory(root: Path, limits: LoadLimits = LoadLimits()) -> Result:
-    loaded = load_directory(root, limits)
+def check_directory(
+    root: Path, limits: LoadLimits = LoadLimits(), base: Path | None = None
+) -> Result:
+    """Load, validate and check `root`; findings name files relative to `base` (cwd)."""
+    loaded = load_directory(root, limits, base)
     architecture, schema_findings = build(loaded.documents)
     findings = [*loaded.findings, *schema_findings, *check(architecture, root)]
     findings = apply_acceptances(architecture, findings)
@@ -226,7 +226,8 @@ def _relation(
             else f"no relation can point at {article(target.kind)}: turn the relation around",
             source.id,
         )
-    yield from _misplaced_fields(relation, target, at)
+    yield from _misplaced_fields(relation, target, at, source.id)
+    yield from _vendor_reads(source, relation, target, at)
     if isinstance(target, Datalake) and relation.dataset is not None:
         datasets = [dataset.id for dataset in target.datasets]
         if relation.dataset not in datasets:
@@ -252,12 +253,32 @@ def _either(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
+def _vendor_reads(
+    source: AnyElement, relation: Relation, target: AnyElement, at: Callable[..., Location]
+) -> Iterator[Finding]:
+    """A vendor that reads a dataset receives its data: the same limit applies."""
+    approved = getattr(source, "approved_data", None)
+    if approved is None or not isinstance(target, Datalake) or relation.verb != "reads":
+        return
+    datasets = {dataset.id: dataset for dataset in target.datasets}
+    dataset = datasets.get(relation.dataset or "")
+    if dataset is not None and dataset.classification and _above(dataset.classification, approved):
+        yield finding(
+            "unapproved-data",
+            at("dataset"),
+            f"'{source.id}' reads {dataset.classification} dataset '{dataset.id}', "
+            f"and is approved for {approved} data at most",
+            "read a less sensitive dataset, or have the vendor approved for it",
+            source.id,
+        )
+
+
 def _above(classification: Classification, approved: Classification) -> bool:
     return CLASSIFICATIONS.index(classification) > CLASSIFICATIONS.index(approved)
 
 
 def _misplaced_fields(
-    relation: Relation, target: AnyElement, at: Callable[..., Location]
+    relation: Relation, target: AnyElement, at: Callable[..., Location], source: str
 ) -> Iterator[Finding]:
     wanted = {"dataset": "datalake", "channel": "ledger", "organization": "ledger"}
     for field, kind in wanted.items():
@@ -268,7 +289,7 @@ def _misplaced_fields(
                 f"'{field}' applies to {article(kind)} target, "
                 f"and '{target.id}' is {article(target.kind)}",
                 f"remove '{field}' from this relation",
-                None,
+                source,
             )
 
 
@@ -315,6 +336,14 @@ def check_ledgers(arch: Architecture, root: Path) -> Iterator[Finding]:
         )
         yield from _duplicate_members(arch, ledger, "channels", [c.id for c in ledger.channels])
         yield from _channel_members(arch, ledger)
+        for index, channel in enumerate(ledger.channels):
+            yield from _duplicate_members(
+                arch,
+                ledger,
+                f"channels[{index}].members",
+                list(channel.members),
+                path=("channels", index, "members"),
+            )
         yield from _fault_tolerance(arch, ledger)
     for lake in arch.of_kind("datalake"):
         assert isinstance(lake, Datalake)
@@ -322,14 +351,20 @@ def check_ledgers(arch: Architecture, root: Path) -> Iterator[Finding]:
 
 
 def _duplicate_members(
-    arch: Architecture, owner: AnyElement, field: str, ids: list[str]
+    arch: Architecture,
+    owner: AnyElement,
+    field: str,
+    ids: list[str],
+    path: tuple[str | int, ...] | None = None,
 ) -> Iterator[Finding]:
+    """Ids given twice in one list; `path` locates the list (default: items' ids)."""
     seen: dict[str, int] = {}
     for index, member in enumerate(ids):
         if member in seen:
+            where = (*path, index) if path else (field, index, "id")
             yield finding(
                 "duplicate-member",
-                arch.locate(owner.id, field, index, "id"),
+                arch.locate(owner.id, *where),
                 f"{field}: '{member}' is given twice (first as item {seen[member] + 1})",
                 element=owner.id,
             )
@@ -406,15 +441,12 @@ def _fault_tolerance(arch: Architecture, ledger: Ledger) -> Iterator[Finding]:
 def check_links(arch: Architecture, root: Path) -> Iterator[Finding]:
     for element in arch.elements:
         for index, link in enumerate(element.links):
-            # Browsers drop control characters and spaces before reading a
-            # scheme, so "java\tscript:" must count as javascript:.
-            cleaned = _IGNORED_BY_BROWSERS.sub("", link.url)
-            match = _SCHEME.match(cleaned)
-            if match and match.group(1).lower() not in SAFE_SCHEMES:
+            scheme = url_scheme(link.url)
+            if not is_safe_url(link.url):
                 yield finding(
                     "unsafe-link",
                     arch.locate(element.id, "links", index, "url"),
-                    f"the link '{link.title}' uses the scheme '{match.group(1)}:'",
+                    f"the link '{link.title}' uses the scheme '{scheme}:'",
                     "links may use http(s), mailto or a relative URL",
                     element.id,
                 )
@@ -430,7 +462,7 @@ def check_icons(arch: Architecture, root: Path) -> Iterator[Finding]:
             yield finding(
                 "bad-icon",
                 arch.locate(element.id, "icon"),
-                f"icon '{element.icon}': {problem}",
+                f"icon '{element.icon}' {problem}",
                 "give the path of a PNG, JPEG, GIF, WebP or SVG file inside the architecture "
                 "directory, relative to this YAML file",
                 element.id,
@@ -439,15 +471,18 @@ def check_icons(arch: Architecture, root: Path) -> Iterator[Finding]:
 
 def icon_problem(icon: str, folder: Path, root: Path) -> str | None:
     """Why `icon` is not a usable image inside `root`, or None when it is."""
-    if Path(icon).is_absolute() or "\\" in icon or _SCHEME.match(icon):
+    if Path(icon).is_absolute() or "\\" in icon or url_scheme(icon):
         return "is not a relative path"
-    path = (folder / icon).resolve()
-    if not path.is_relative_to(root):
-        return "is outside the architecture directory"
-    if not path.is_file():
-        return "no such file"
-    with path.open("rb") as handle:
-        head = handle.read(512)
+    try:
+        path = (folder / icon).resolve()
+        if not path.is_relative_to(root):
+            return "is outside the architecture directory"
+        if not path.is_file():
+            return "does not exist"
+        with path.open("rb") as handle:
+            head = handle.read(512)
+    except (OSError, ValueError, RuntimeError):  # NUL, too long, a link loop
+        return "is not a usable path"
     if head.startswith(IMAGE_SIGNATURES) or head[8:12] == b"WEBP" or b"<svg" in head:
         return None
     return "is not a PNG, JPEG, GIF, WebP or SVG image"

@@ -6,6 +6,7 @@ views stay plain data and nothing names a path of the build machine.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from .format import AnyElement
@@ -68,6 +69,23 @@ def resource_root() -> Path:
     import diagrams
 
     return Path(diagrams.__file__).resolve().parent.parent / "resources"
+
+
+CUSTOM_FOLDER = "custom"
+MEDIA_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".svg": "image/svg+xml",
+}
+
+
+def custom_icon_key(path: Path) -> str:
+    """An element's own icon, named by its content: no path of the machine shows."""
+    digest = hashlib.sha1(path.read_bytes()).hexdigest()[:16]
+    return f"{CUSTOM_FOLDER}/{digest}{path.suffix.lower()}"
 
 
 def icon_for_kind(kind: str) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .findings import Finding, Location, finding
-from .yamltree import Limits, Mapping, Pos, Problem, parse_documents
+from .yamltree import Limits, Mapping, Pos, Problem, Scalar, parse_documents
 
 SUFFIXES = (".yaml", ".yml")
 DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -66,19 +66,22 @@ def architecture_files(root: Path) -> list[Path]:
     return sorted(found, key=lambda path: path.relative_to(root).as_posix())
 
 
-def load_directory(root: Path, limits: LoadLimits = LoadLimits()) -> Loaded:
+def load_directory(
+    root: Path, limits: LoadLimits = LoadLimits(), base: Path | None = None
+) -> Loaded:
+    """Every document under `root`; paths are shown relative to `base` (default: cwd)."""
     documents: list[Document] = []
     findings: list[Finding] = []
     files = architecture_files(root)
     resolved_root = root.resolve()
     for file in files:
-        shown = display_path(file)
+        shown = display_path(file, base)
         text = read_text(file, resolved_root, shown, limits, findings)
         if text is not None:
             docs, problems = load_text(text, file.absolute(), shown, limits.yaml)
             documents.extend(docs)
             findings.extend(problems)
-    return Loaded(tuple(documents), tuple(findings), tuple(display_path(f) for f in files))
+    return Loaded(tuple(documents), tuple(findings), tuple(display_path(f, base) for f in files))
 
 
 def read_text(
@@ -86,7 +89,12 @@ def read_text(
 ) -> str | None:
     """The file's text, or None after adding the finding that says why not."""
     start = Location(shown, 1, 1)
-    if not file.resolve().is_relative_to(root):
+    try:
+        inside = file.resolve().is_relative_to(root)
+    except (OSError, RuntimeError):  # a link loop: Python 3.11 raises RuntimeError
+        findings.append(finding("unreadable-file", start, "this file is a link that loops"))
+        return None
+    if not inside:
         findings.append(
             finding(
                 "unreadable-file",
@@ -169,7 +177,7 @@ def load_text(
     for item in parse_documents(text, limits):
         if isinstance(item, Problem):
             findings.append(finding(item.rule, _at(shown, item.pos), item.message, item.hint))
-        elif item.root is None:
+        elif item.root is None or (isinstance(item.root, Scalar) and item.root.value is None):
             continue  # an empty document, e.g. after a trailing '---'
         elif isinstance(item.root, Mapping):
             documents.append(Document(shown, file, item.index, item.root))

@@ -11,14 +11,16 @@ from __future__ import annotations
 import html
 import re
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+from .urls import is_safe_url
+
+# '<', '>' and '&' are left to html.escape: a backslash before an entity
+# would stay visible.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~])")
 _FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})", re.MULTILINE)
 _CODE_SPAN = re.compile(r"(`+)(?:.+?)\1", re.DOTALL)
 _LINK_TARGET = re.compile(r"(\]\(\s*<?)([^)\s>]*)")
 _REFERENCE = re.compile(r"^(\s{0,3}\[[^\]]+\]:\s*<?)(\S+?)(>?)(?=\s|$)", re.MULTILINE)
-_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
-_IGNORED_BY_BROWSERS = re.compile(r"[\x00-\x20\x7f]")
-SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 REMOVED_LINK = "#link-removed"
 
 
@@ -35,15 +37,9 @@ def code(value: object) -> str:
     return f"{fence} {content} {fence}" if fence == "``" else f"`{content}`"
 
 
-def url_scheme(url: str) -> str | None:
-    """The scheme as a browser reads it (it ignores control characters and spaces)."""
-    match = _SCHEME.match(_IGNORED_BY_BROWSERS.sub("", url))
-    return match.group(1).lower() if match else None
-
-
-def is_safe_url(url: str) -> bool:
-    scheme = url_scheme(url)
-    return scheme is None or scheme in SAFE_SCHEMES
+def plain(escaped: str) -> str:
+    """The text that `text()` escaped, for an HTML attribute."""
+    return html.unescape(_ESCAPED.sub(r"\1", escaped))
 
 
 def safe_url(url: str) -> str:

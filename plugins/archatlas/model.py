@@ -187,7 +187,21 @@ def validate(document: Document, findings: list[Finding]) -> AnyElement | None:
             findings.append(_schema_finding(document, model, kind, detail, element_id))
         return None
     assert isinstance(element, Element)
+    if element.id in RESERVED_IDS:
+        findings.append(
+            finding(
+                "bad-id",
+                document.at(find_node(root, ["id"]).pos),
+                f"id: '{element.id}' is reserved: it names the catalogue page of each kind",
+                "choose another id",
+                element.id,
+            )
+        )
+        return None
     return element  # type: ignore[return-value]
+
+
+RESERVED_IDS = frozenset({"index"})
 
 
 def _id_of(root: Mapping) -> str | None:

@@ -23,9 +23,9 @@ from mkdocs.structure.pages import Page
 from .check import Result, check_directory
 from .findings import Finding, Severity
 from .pages import PLURALS, Layout
-from .render import DotNotFound, find_dot, icon_file
+from .render import DotNotFound, find_dot
 from .report import format_finding
-from .site import ICON_FOLDER, STYLESHEET, Site, SiteOptions, build_site, resolve_page, stylesheet
+from .site import ICON_FOLDER, STYLESHEET, Site, SiteOptions, build_site, resolve_html, stylesheet
 
 log = logging.getLogger("mkdocs.plugins.archatlas")
 
@@ -53,7 +53,8 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
             find_dot()
         except DotNotFound as error:
             raise PluginError(str(error)) from error
-        self.result = check_directory(Path(self.config.architecture_dir))
+        project = Path(config.config_file_path or ".").resolve().parent
+        self.result = check_directory(Path(self.config.architecture_dir), base=project)
         _log_findings(self.result.open_findings)
         if self.result.fails(strict=self.config.fail_on == "warning"):
             raise PluginError(
@@ -87,12 +88,16 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
         documents = [page.content_string for page in files.documentation_pages()]
         self.site = build_site(self.result, options, documents)
         _log_findings(self.site.diagram_findings())
+        clashes = sorted(path for path in self.site.pages if files.get_file_from_path(path))
+        if clashes:
+            raise PluginError(
+                f"archatlas: docs/{clashes[0]} would be replaced by a generated page "
+                f"({len(clashes)} such file(s)): move it, or set the plugin's url_prefix"
+            )
         for path, markdown in sorted(self.site.pages.items()):
             files.append(File.generated(config, path, content=markdown))
-        for icon in sorted(self.site.icons):
-            files.append(
-                File.generated(config, f"{ICON_FOLDER}/{icon}", abs_src_path=str(icon_file(icon)))
-            )
+        for icon, source in self.site.icons.items():
+            files.append(File.generated(config, f"{ICON_FOLDER}/{icon}", abs_src_path=str(source)))
         for path, image in self.site.images().items():
             files.append(File.generated(config, path, content=image))
         files.append(File.generated(config, STYLESHEET, content=stylesheet()))
@@ -109,14 +114,12 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
             nav.pages = [page for page in nav.pages if page.file.src_uri not in elements]
         return nav
 
-    def on_page_markdown(
-        self, markdown: str, page: Page, config: MkDocsConfig, files: Files
-    ) -> str:
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         assert self.site is not None
-        source = page.file.src_uri
-        generated = source in self.site.pages
-        shown = source if generated else f"{Path(config.docs_dir).name}/{source}"
-        resolved, problems = resolve_page(self.site, source, markdown, shown)
+        path = page.file.src_uri
+        generated = path in self.site.pages
+        shown = path if generated else f"{Path(config.docs_dir).name}/{path}"
+        resolved, problems = resolve_html(self.site, path, html, page.file.content_string, shown)
         _log_findings(problems)
         return resolved
 

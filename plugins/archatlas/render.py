@@ -11,7 +11,6 @@ relative to itself (`place_svg`).
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import re
 import shutil
@@ -19,7 +18,6 @@ import subprocess
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
 import graphviz
@@ -31,6 +29,7 @@ LINK_PREFIX = "archatlas-link:"
 ICON_PREFIX = "archatlas-icon:"
 DEFAULT_TIMEOUT = 30.0
 FONT = "DejaVu Sans"
+SCALE = 0.75
 
 EDGE_STYLES = {
     "sync": {"style": "solid"},
@@ -141,7 +140,7 @@ def _cluster_attrs(label: str) -> dict[str, str]:
 def _node_args(node: ViewNode) -> dict[str, str]:
     args = {
         "label": _label(node.label, node.caption),
-        "icon_path": str(resource_root() / node.icon),
+        "icon_path": node.icon_file or str(resource_root() / node.icon),
         "nodeid": node.id,
         "height": "2.1",
         "URL": LINK_PREFIX + node.link,
@@ -194,18 +193,22 @@ def run_dot(source: str, output: str = "svg", timeout: float = DEFAULT_TIMEOUT) 
 
 
 def render_source(
-    key: str, source: str, output: DiagramFormat = "svg", timeout: float = DEFAULT_TIMEOUT
+    key: str,
+    source: str,
+    output: DiagramFormat = "svg",
+    timeout: float = DEFAULT_TIMEOUT,
+    custom_icons: dict[str, str] | None = None,
 ) -> Rendered:
     """One diagram; a Graphviz failure becomes a Rendered with its error."""
+    icons = custom_icons or {}
     try:
         if output == "png":
             # Same source, same layout: the image map matches the picture.
             image = run_dot(source, "png", timeout)
-            area_map = clean_markup(run_dot(source, "cmapx", timeout).decode("utf-8"), key)
-            return Rendered(key, output, area_map, image)
-        return Rendered(
-            key, output, clean_svg(run_dot(source, "svg", timeout).decode("utf-8"), key)
-        )
+            cmapx = run_dot(source, "cmapx", timeout).decode("utf-8")
+            return Rendered(key, output, clean_markup(cmapx, key, icons), image)
+        svg = run_dot(source, "svg", timeout).decode("utf-8")
+        return Rendered(key, output, clean_svg(svg, key, icons))
     except RenderError as error:
         return Rendered(key, output, "", error=str(error))
 
@@ -218,9 +221,11 @@ def render_all(
 ) -> dict[str, Rendered]:
     """Render every view; `dot` runs in parallel, DOT sources are built in order."""
     find_dot()
-    sources = [(view.key, dot_source(view)) for view in views]
+    sources = [(view.key, dot_source(view), view.custom_icons) for view in views]
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        done = pool.map(lambda item: render_source(item[0], item[1], output, timeout), sources)
+        done = pool.map(
+            lambda item: render_source(item[0], item[1], output, timeout, item[2]), sources
+        )
         return {rendered.key: rendered for rendered in done}
 
 
@@ -238,25 +243,31 @@ def id_prefix(key: str) -> str:
     return "a-" + hashlib.sha1(key.encode()).hexdigest()[:8] + "-"
 
 
-def clean_markup(markup: str, key: str) -> str:
+def clean_markup(markup: str, key: str, custom_icons: dict[str, str] | None = None) -> str:
     """Drop comments, prolog and machine paths; make ids unique."""
     markup = _PROLOG.sub("", markup).strip()
     markup = markup.replace(f'"{resource_root()}/', f'"{ICON_PREFIX}')
+    for icon, path in (custom_icons or {}).items():
+        markup = markup.replace(f'"{path}"', f'"{ICON_PREFIX}{icon}"')
     prefix = id_prefix(key)
     markup = _ID.sub(lambda m: f'id="{prefix}{m.group(1)}"', markup)
     markup = _NAME.sub(f'name="{prefix}map"', markup)
     return "\n".join(line for line in markup.splitlines() if line.strip())
 
 
-def clean_svg(svg: str, key: str) -> str:
-    """Clean markup, sized to fit the page but never drawn larger than it is."""
-    svg = clean_markup(svg, key)
-    svg = _SIZE.sub(
-        lambda m: f'<svg class="archatlas-svg" style="max-width: {m.group(1)}pt"',
+def clean_svg(svg: str, key: str, custom_icons: dict[str, str] | None = None) -> str:
+    """Clean markup, drawn at a fixed scale of its natural size."""
+    svg = clean_markup(svg, key, custom_icons)
+    # Three quarters of Graphviz' size keeps 12 pt labels readable; a wider
+    # diagram scrolls sideways instead of shrinking to the column.
+    return _SIZE.sub(
+        lambda m: (
+            f'<svg class="archatlas-svg" width="{float(m.group(1)) * SCALE:.0f}pt" '
+            f'height="{float(m.group(2)) * SCALE:.0f}pt"'
+        ),
         svg,
         count=1,
     )
-    return svg
 
 
 def place_svg(svg: str, link: Callable[[str], str], icon: Callable[[str], str]) -> str:
@@ -269,18 +280,9 @@ def place_svg(svg: str, link: Callable[[str], str], icon: Callable[[str], str]) 
     return _PLACEHOLDER.sub(replace, svg)
 
 
-def icon_data_uri(icon: str) -> str:
-    data = (resource_root() / icon).read_bytes()
-    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
-
-
 def icon_paths(svgs: Iterable[str]) -> set[str]:
     """The icons (resource paths) that the SVGs use."""
     found: set[str] = set()
     for svg in svgs:
         found.update(m.group(2) for m in _PLACEHOLDER.finditer(svg) if m.group(1) == ICON_PREFIX)
     return found
-
-
-def icon_file(icon: str) -> Path:
-    return resource_root() / icon

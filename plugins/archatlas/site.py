@@ -7,6 +7,7 @@ decides which views to draw, renders them, and turns `[text](arch:ID)` and
 
 from __future__ import annotations
 
+import base64
 import html
 import posixpath
 import re
@@ -14,16 +15,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import markdown
 from .check import Result
 from .findings import Finding, Location, did_you_mean, finding
+from .icons import MEDIA_TYPES, resource_root
 from .model import Architecture
 from .pages import Layout, generate_pages, relative
 from .render import (
     DEFAULT_TIMEOUT,
     DiagramFormat,
     Rendered,
-    icon_data_uri,
-    icon_file,
     icon_paths,
     id_prefix,
     place_svg,
@@ -56,10 +57,21 @@ class Site:
     options: SiteOptions
     pages: dict[str, str]  # generated pages: docs-relative path -> Markdown
     diagrams: dict[str, Rendered]  # view key -> rendered SVG
+    custom_icons: dict[str, Path]  # custom icon key -> the element's image file
 
     @property
-    def icons(self) -> set[str]:
-        return icon_paths(d.markup for d in self.diagrams.values() if d.format == "svg")
+    def icons(self) -> dict[str, Path]:
+        """The icons the diagrams show: key -> file to publish under ICON_FOLDER."""
+        keys = icon_paths(d.markup for d in self.diagrams.values() if d.format == "svg")
+        return {key: self.icon_file(key) for key in sorted(keys)}
+
+    def icon_file(self, key: str) -> Path:
+        return self.custom_icons.get(key) or resource_root() / key
+
+    def icon_data_uri(self, key: str) -> str:
+        path = self.icon_file(key)
+        media_type = MEDIA_TYPES.get(path.suffix.lower(), "image/png")
+        return f"data:{media_type};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
     def images(self) -> dict[str, bytes]:
         """The PNG diagrams as site files: docs-relative path to bytes."""
@@ -88,25 +100,25 @@ class Site:
         return found
 
 
-def view_references(markdown: str) -> set[str]:
+def view_references(source: str) -> set[str]:
     """The view keys that a page embeds."""
     return {
         match.group("target").removeprefix("view/")
-        for match in _references(markdown)
+        for match in _references(source)
         if match.group("image") and match.group("target").startswith("view/")
     }
 
 
-def _references(markdown: str) -> Iterable[re.Match[str]]:
-    for line, in_code in _lines_outside_fences(markdown):
+def _references(source: str) -> Iterable[re.Match[str]]:
+    for line, in_code in _lines_outside_fences(source):
         if not in_code:
             masked = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
             yield from _REFERENCE.finditer(masked)
 
 
-def _lines_outside_fences(markdown: str) -> Iterable[tuple[str, bool]]:
+def _lines_outside_fences(source: str) -> Iterable[tuple[str, bool]]:
     fence: str | None = None
-    for line in markdown.split("\n"):
+    for line in source.split("\n"):
         opening = _FENCE.match(line)
         if fence is None and opening:
             fence = opening.group(1)
@@ -124,11 +136,12 @@ def build_site(result: Result, options: SiteOptions, documents: Iterable[str] = 
     arch = result.architecture
     pages = generate_pages(arch, result.findings, options.layout, options.allow_html)
     wanted: set[str] = set()
-    for markdown in [*pages.values(), *documents]:
-        wanted |= view_references(markdown)
+    for source in [*pages.values(), *documents]:
+        wanted |= view_references(source)
     views = [view for key in sorted(wanted) if (view := build_view(arch, key)) is not None]
     diagrams = render_all(views, options.diagram_format, options.dot_timeout)
-    return Site(arch, options, pages, diagrams)
+    custom = {key: Path(path) for view in views for key, path in view.custom_icons.items()}
+    return Site(arch, options, pages, diagrams, custom)
 
 
 def url_of(path: str, use_directory_urls: bool) -> str:
@@ -149,7 +162,7 @@ def href(target_url: str, page_url: str) -> str:
 
 
 def resolve_page(
-    site: Site, page: str, markdown: str, shown: str | None = None
+    site: Site, page: str, source: str, shown: str | None = None
 ) -> tuple[str, list[Finding]]:
     """The page with its `arch:` references resolved, and a finding per unknown one.
 
@@ -158,7 +171,7 @@ def resolve_page(
     page_url = url_of(page, site.options.use_directory_urls)
     problems: list[Finding] = []
     lines = []
-    for number, (line, in_code) in enumerate(_lines_outside_fences(markdown), start=1):
+    for number, (line, in_code) in enumerate(_lines_outside_fences(source), start=1):
         if in_code or "arch:" not in line:
             lines.append(line)
             continue
@@ -178,6 +191,67 @@ def resolve_page(
     return "\n".join(lines), problems
 
 
+# The same references after Markdown has made them HTML: no code block or
+# span can hold one any more, and a link may carry a title.
+_HTML_LINK = re.compile(r'<a href="arch:(?P<target>[^"]*)"')
+_HTML_IMAGE = re.compile(
+    r'(?P<open><p>\s*)?<img\b(?P<attrs>[^>]*\bsrc="arch:(?P<target>[^"]*)"[^>]*)>(?P<close>\s*</p>)?'
+)
+_ALT = re.compile(r'\balt="([^"]*)"')
+
+
+def resolve_html(
+    site: Site, page: str, content: str, source: str, shown: str
+) -> tuple[str, list[Finding]]:
+    """Rendered HTML with its `arch:` links and diagrams resolved.
+
+    `source` is the page's Markdown, to say where an unknown reference stands.
+    """
+    arch, layout = site.architecture, site.options.layout
+    page_url = url_of(page, site.options.use_directory_urls)
+    problems: list[Finding] = []
+
+    def unknown(target: str, image: bool) -> None:
+        where = _position(source, target, image, shown)
+        problems.append(_unknown_target(arch, where, target, image))
+
+    def link(match: re.Match[str]) -> str:
+        target = html.unescape(match.group("target"))
+        path = layout.target(arch, target)
+        if path is None:
+            unknown(target, image=False)
+            return match.group(0)
+        url = href(url_of(path, site.options.use_directory_urls), page_url)
+        return f'<a href="{html.escape(url)}"'
+
+    def image(match: re.Match[str]) -> str:
+        target = html.unescape(match.group("target"))
+        rendered = site.diagrams.get(target.removeprefix("view/"))
+        if not target.startswith("view/") or rendered is None:
+            unknown(target, image=True)
+            return match.group(0)
+        alt = _ALT.search(match.group("attrs"))
+        block = diagram_html(site, rendered, html.unescape(alt.group(1)) if alt else "", page_url)
+        if match.group("open") and match.group("close"):
+            return block  # the diagram was the whole paragraph
+        return (match.group("open") or "") + block + (match.group("close") or "")
+
+    content = _HTML_LINK.sub(link, content)
+    return _HTML_IMAGE.sub(image, content), problems
+
+
+def _position(source: str, target: str, image: bool, shown: str) -> Location:
+    """Where the reference to `target` is written in the page's Markdown."""
+    for number, line in enumerate(source.split("\n"), start=1):
+        for match in _REFERENCE.finditer(line):
+            if match.group("target") == target and bool(match.group("image")) == image:
+                return Location(shown, number, match.start() + 1)
+        column = line.find(f"(arch:{target}")
+        if column >= 0:  # a reference the Markdown pattern does not cover, e.g. with a title
+            return Location(shown, number, column + 2)
+    return Location(shown, 1, 1)
+
+
 def _resolve(site: Site, page: str, page_url: str, match: re.Match[str]) -> str | None:
     arch, layout = site.architecture, site.options.layout
     target = match.group("target")
@@ -186,7 +260,7 @@ def _resolve(site: Site, page: str, page_url: str, match: re.Match[str]) -> str 
         rendered = site.diagrams.get(key)
         if not target.startswith("view/") or rendered is None:
             return None
-        return diagram_html(site, rendered, match.group("text"), page_url)
+        return diagram_html(site, rendered, markdown.plain(match.group("text")), page_url)
     path = layout.target(arch, target)
     if path is None:
         return None
@@ -194,7 +268,10 @@ def _resolve(site: Site, page: str, page_url: str, match: re.Match[str]) -> str 
 
 
 def diagram_html(site: Site, rendered: Rendered, alt: str, page_url: str) -> str:
-    """The inline SVG of a diagram, its links and icons relative to the page."""
+    """The inline SVG of a diagram, its links and icons relative to the page.
+
+    `alt` is plain text: it is escaped here.
+    """
     if rendered.error:
         return (
             '<div class="archatlas-diagram archatlas-failed"><p>'
@@ -219,7 +296,8 @@ def diagram_html(site: Site, rendered: Rendered, alt: str, page_url: str) -> str
             f'<img src="{html.escape(image)}" alt="{html.escape(alt)}" '
             f'usemap="#{id_prefix(rendered.key)}map">\n{markup}\n</div>'
         )
-    svg = markup.replace("<svg ", f'<svg role="img" aria-label="{html.escape(alt)}" ', 1)
+    label = html.escape(alt)
+    svg = markup.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
     return f'<div class="archatlas-diagram" markdown="0">\n{svg}\n</div>'
 
 
@@ -228,8 +306,11 @@ def image_path(key: str) -> str:
 
 
 def _unknown(arch: Architecture, where: Location, match: re.Match[str]) -> Finding:
-    target = match.group("target")
-    if match.group("image"):
+    return _unknown_target(arch, where, match.group("target"), bool(match.group("image")))
+
+
+def _unknown_target(arch: Architecture, where: Location, target: str, image: bool) -> Finding:
+    if image:
         message = f"no view '{target.removeprefix('view/')}'"
         hint = "views: landscape, element/ID, system/ID, ledger/ID, datalake/ID"
     else:
@@ -251,22 +332,23 @@ def standalone_svg(site: Site, rendered: Rendered, folder: str) -> str:
         path = layout.target(arch, value)
         return href(url_of(path, site.options.use_directory_urls), folder_url) if path else "#"
 
-    svg = place_svg(rendered.markup, link, icon_data_uri)
+    svg = place_svg(rendered.markup, link, site.icon_data_uri)
     return svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1) + "\n"
 
 
 def output_files(site: Site) -> dict[str, bytes]:
     """Every file of the generated part of the site, for a plain folder."""
     files: dict[str, bytes] = {}
-    for path, markdown in sorted(site.pages.items()):
-        resolved, _ = resolve_page(site, path, markdown)
+    for path, source in sorted(site.pages.items()):
+        resolved, _ = resolve_page(site, path, source)
         files[path] = resolved.encode("utf-8")
     for key, rendered in sorted(site.diagrams.items()):
         if rendered.format == "svg" and not rendered.error:
-            svg = standalone_svg(site, rendered, DIAGRAM_FOLDER)
+            folder = posixpath.dirname(f"{DIAGRAM_FOLDER}/{key}")
+            svg = standalone_svg(site, rendered, folder)
             files[f"{DIAGRAM_FOLDER}/{key}.svg"] = svg.encode("utf-8")
     files.update(site.images())
-    for icon in sorted(site.icons):
-        files[f"{ICON_FOLDER}/{icon}"] = icon_file(icon).read_bytes()
+    for icon, icon_path in site.icons.items():
+        files[f"{ICON_FOLDER}/{icon}"] = icon_path.read_bytes()
     files[STYLESHEET] = stylesheet().encode("utf-8")
     return files

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from .format import AnyElement, Datalake, Ledger, LedgerNode, Relation
-from .icons import icon_for, icon_for_kind
+from .icons import custom_icon_key, icon_for, icon_for_kind
 from .model import Architecture
 
 MAX_NODES = 60  # above this a view collapses to systems
@@ -27,10 +28,11 @@ class ViewNode:
     id: str
     label: str
     caption: str  # second line: kind, role, or element count
-    icon: str  # icon resource path, relative to the icon library
+    icon: str  # icon resource path in the icon library, or a custom icon's key
     link: str  # element id whose page the node opens, or "kind:<kind>"
     cluster: str | None = None
     focus: bool = False
+    icon_file: str | None = None  # the custom icon's file, absolute
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,11 @@ class View:
     # (collapsed systems, a ledger's organizations side by side).
     direction: Literal["LR", "TB"] = "LR"
 
+    @property
+    def custom_icons(self) -> dict[str, str]:
+        """Custom icon key -> file, for the nodes that draw their own icon."""
+        return {node.icon: node.icon_file for node in self.nodes if node.icon_file}
+
 
 # --- building blocks ---------------------------------------------------------------
 
@@ -69,16 +76,28 @@ def _caption(element: AnyElement) -> str:
     return f"{element.kind} · {role}" if role else element.kind
 
 
-def element_node(element: AnyElement, cluster: str | None = None, focus: bool = False) -> ViewNode:
+def element_node(
+    arch: Architecture, element: AnyElement, cluster: str | None = None, focus: bool = False
+) -> ViewNode:
+    custom = _custom_icon(arch, element)
     return ViewNode(
         id=element.id,
         label=element.title,
         caption=_caption(element),
-        icon=icon_for(element),
+        icon=custom_icon_key(custom) if custom else icon_for(element),
         link=element.id,
         cluster=cluster,
         focus=focus,
+        icon_file=str(custom) if custom else None,
     )
+
+
+def _custom_icon(arch: Architecture, element: AnyElement) -> Path | None:
+    """The element's own icon file (checked by the bad-icon rule), if it has one."""
+    if element.icon is None or element.id not in arch.sources:
+        return None
+    path = (arch.sources[element.id].file.parent / element.icon).resolve()
+    return path if path.is_file() else None
 
 
 def relation_edge(source: str, relation: Relation) -> ViewEdge:
@@ -115,7 +134,7 @@ def _graph(
     """The view of `members` and the relations among them, clustered by system."""
     chosen = {element.id: element for element in members}
     nodes = tuple(
-        element_node(element, _cluster_for(arch, element), element.id == focus)
+        element_node(arch, element, _cluster_for(arch, element), element.id == focus)
         for _, element in sorted(chosen.items())
     )
     edges = tuple(
@@ -150,8 +169,11 @@ def neighbours(arch: Architecture, element_id: str) -> list[AnyElement]:
 
 
 def landscape(arch: Architecture) -> View:
+    """The system landscape: each system as one node, with the actors and
+    elements outside any system (vendors, mostly) around them."""
     members = [e for e in arch.elements if e.kind not in ("system", "team")]
-    return _graph(arch, "landscape", "Landscape", members)
+    view = _graph(arch, "landscape", "Landscape", members)
+    return view if view.collapsed else collapse(arch, view, keep_loose=True)
 
 
 def system_view(arch: Architecture, system_id: str) -> View:
@@ -172,15 +194,15 @@ def ledger_view(arch: Architecture, ledger_id: str) -> View:
     """The ledger's topology: organizations as clusters holding their nodes."""
     ledger = arch.by_id[ledger_id]
     assert isinstance(ledger, Ledger)
-    nodes = [element_node(ledger, focus=True)]
+    nodes = [element_node(arch, ledger, focus=True)]
     edges: list[ViewEdge] = []
     for member in arch.of_kind("ledger-node"):
         if isinstance(member, LedgerNode) and member.ledger == ledger_id:
             cluster = f"org-{member.organization}" if member.organization else None
-            nodes.append(element_node(member, cluster))
+            nodes.append(element_node(arch, member, cluster))
             edges.append(ViewEdge(member.id, ledger_id, member.role or "node", "member"))
     for user, relation in arch.used_by(ledger_id):
-        nodes.append(element_node(user))
+        nodes.append(element_node(arch, user))
         edges.append(relation_edge(user.id, relation))
     names = {org.id: org.name or org.id for org in ledger.organizations}
     clusters = sorted({n.cluster for n in nodes if n.cluster})
@@ -211,11 +233,20 @@ def _unique(nodes: list[ViewNode]) -> tuple[ViewNode, ...]:
 # --- collapsing large views ----------------------------------------------------------
 
 
-def collapse(arch: Architecture, view: View) -> View:
-    """One node per system (and per kind for elements outside any system)."""
+def collapse(arch: Architecture, view: View, keep_loose: bool = False) -> View:
+    """One node per system; elements outside any system are grouped by kind,
+    or, with `keep_loose` and while the view stays small, kept as they are."""
     group_of = {node.id: _group(arch, node) for node in view.nodes}
+    loose = [node for node in view.nodes if group_of[node.id].startswith("kind.")]
+    systems = {group for group in group_of.values() if not group.startswith("kind.")}
+    if keep_loose and len(systems) + len(loose) <= MAX_NODES:
+        group_of.update({node.id: node.id for node in loose})
     counts = Counter(group_of.values())
-    nodes = tuple(_group_node(arch, group, count) for group, count in sorted(counts.items()))
+    by_id = {node.id: node for node in view.nodes}
+    nodes = tuple(
+        by_id[group] if group in by_id else _group_node(arch, group, count)
+        for group, count in sorted(counts.items())
+    )
     weights: dict[tuple[str, str], int] = defaultdict(int)
     for edge in view.edges:
         pair = (group_of[edge.source], group_of[edge.target])

@@ -128,7 +128,10 @@ def resolve_plain(text: str) -> ScalarValue:
     if text in _FALSE:
         return False
     if _INT.match(text):
-        return int(text)
+        try:
+            return int(text)
+        except ValueError:  # beyond Python's digit limit: no field wants it as a number
+            return text
     if _OCT.match(text):
         return int(text[2:], 8)
     if _HEX.match(text):
@@ -313,9 +316,14 @@ def parse_documents(text: str, limits: Limits) -> Iterator[ParsedDocument | Prob
                     failed = error.problem
     except yaml.MarkedYAMLError as error:
         yield from composer.problems
+        problem = _syntax_problem(error, text)
         if failed is not None:
             yield failed
-        yield _syntax_problem(error, text)
+        if failed is None or failed.rule != problem.rule:
+            yield problem
+    except yaml.reader.ReaderError as error:
+        yield from composer.problems
+        yield _reader_problem(error, text)
 
 
 def _feed(composer: _Composer, event: yaml.Event) -> None:
@@ -331,10 +339,32 @@ def _feed(composer: _Composer, event: yaml.Event) -> None:
         composer.alias(event)
 
 
+def _reader_problem(error: yaml.reader.ReaderError, text: str) -> Problem:
+    """A character YAML does not allow in a document (a control character)."""
+    offset = min(max(error.position, 0), len(text))
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    character = error.character  # libyaml gives the code point, PyYAML the character
+    code = ord(character) if isinstance(character, str) else int(character)
+    return Problem(
+        "not-text",
+        Pos(line, col),
+        f"the file holds the control character U+{code:04X}, which YAML does not allow",
+        "remove it; to write it in a value, quote the value and use an escape such as \\t",
+    )
+
+
 def _syntax_problem(error: yaml.MarkedYAMLError, text: str) -> Problem:
     mark = error.problem_mark or error.context_mark
     pos = Pos(mark.line + 1, mark.column + 1) if mark else Pos(1, 1)
     message = " ".join(part for part in (error.context, error.problem) if part)
+    if "nesting depth" in message:  # libyaml's own limit, deeper than ours
+        return Problem(
+            "too-deep",
+            pos,
+            "values are nested too deep for YAML to read",
+            "flatten the structure; no field of the format nests this deep",
+        )
     lines = text.splitlines()
     line = lines[pos.line - 1] if 0 < pos.line <= len(lines) else ""
     hint = ""
