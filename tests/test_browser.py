@@ -187,9 +187,14 @@ class Watcher:
 
 
 def test_diagram_node_links_to_the_element_page(site: Served, page: Any) -> None:
+    # The landscape shows systems: one click to the system, one to the element.
     page.goto(site.url("/architecture/"))
+    system = page.locator('.archatlas-diagram svg a[*|href$="system/market-insight/"]')
+    assert system.count() == 1, "the landscape should have one node for Market Insight"
+    system.click()
+    page.wait_for_url("**/architecture/system/market-insight/")
     node = page.locator('.archatlas-diagram svg a[*|href$="news-scraper/"]')
-    assert node.count() == 1, "the landscape should have one node linking to news-scraper"
+    assert node.count() == 1, "the system view should have one node linking to news-scraper"
     node.click()
     page.wait_for_url("**/architecture/service/news-scraper/")
     assert page.url == site.url("/architecture/service/news-scraper/")
@@ -287,8 +292,11 @@ _COLOURS_JS = """
     const a = top[3];
     return [0, 1, 2].map((i) => top[i] * a + bottom[i] * (1 - a)).concat([1]);
   };
+  // Edge and cluster labels sit on the page; node names sit on white cards.
+  const onPage = ".archatlas-diagram svg .edge text, .archatlas-diagram svg .cluster text";
+  const onCards = ".archatlas-diagram svg .node text";
   // The page's background: every ancestor's background, composited over white.
-  const text = document.querySelector(".archatlas-diagram svg text");
+  const text = document.querySelector(onPage);
   const layers = [];
   for (let el = text.parentElement; el; el = el.parentElement) {
     const colour = parse(getComputedStyle(el).backgroundColor);
@@ -297,12 +305,15 @@ _COLOURS_JS = """
   let background = [255, 255, 255, 1];
   for (const layer of layers.reverse()) background = over(layer, background);
   const main = parse(getComputedStyle(document.querySelector(".md-main")).backgroundColor);
-  const fills = Array.from(document.querySelectorAll(".archatlas-diagram svg text"))
+  const fills = Array.from(document.querySelectorAll(onPage))
     .map((t) => getComputedStyle(t).fill);
+  const cardFills = Array.from(document.querySelectorAll(onCards))
+    .map((t) => parse(getComputedStyle(t).fill));
   return {
     scheme: document.body.getAttribute("data-md-color-scheme"),
     fill: getComputedStyle(text).fill,
     fills: Array.from(new Set(fills)),
+    cardFills,
     rawFill: parse(getComputedStyle(text).fill),
     main,
     background,
@@ -350,6 +361,10 @@ def test_diagram_text_is_readable_in_light_and_dark_palettes(site: Served, page:
         assert len(seen["fills"]) == 1, f"{name}: diagram text has several colours {seen}"
         ratio = contrast(seen["rawFill"], seen["background"])
         assert ratio >= 3, f"{name}: text {seen['fill']} on {seen['background']}: {ratio:.2f}"
+        assert seen["cardFills"], f"{name}: no node names found"
+        for fill in seen["cardFills"]:
+            ratio = contrast(fill, [255, 255, 255, 1])
+            assert ratio >= 4.5, f"{name}: node name {fill} on its white card: {ratio:.2f}"
 
 
 _TEXT_HEIGHTS_JS = """

@@ -250,30 +250,37 @@ def test_random_bytes_never_raise(data: bytes, text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "rule"),
     [
-        pytest.param('kind: actor\nid: a\nicon: "\\x01.png"\n', id="icon-control"),
-        pytest.param('kind: actor\nid: a\nicon: "/etc/passwd"\n', id="icon-absolute"),
-        pytest.param('kind: actor\nid: a\nicon: "../../x.png"\n', id="icon-outside"),
-        pytest.param('kind: actor\nid: a\nicon: "."\n', id="icon-dot"),
+        pytest.param('kind: actor\nid: a\nicon: "\\x01.png"\n', "bad-icon", id="icon-control"),
+        pytest.param('kind: actor\nid: a\nicon: "/etc/passwd"\n', "bad-icon", id="icon-absolute"),
+        pytest.param('kind: actor\nid: a\nicon: "../../x.png"\n', "bad-icon", id="icon-outside"),
+        pytest.param('kind: actor\nid: a\nicon: "."\n', "bad-icon", id="icon-dot"),
+        pytest.param('kind: actor\nid: a\nicon: "a\\0b.png"\n', "bad-icon", id="icon-nul"),
+        pytest.param(
+            "kind: actor\nid: a\nicon: " + "a" * 300 + ".png\n", "bad-icon", id="icon-too-long"
+        ),
+        pytest.param(
+            'kind: actor\nid: a\nicon: "' + "a/" * 3000 + 'x.png"\n', "bad-icon", id="icon-deep"
+        ),
         pytest.param(
             'kind: actor\nid: a\nlinks: [{title: t, url: "java\\0script:alert(1)"}]\n',
+            "unsafe-link",
             id="link-nul",
         ),
-        pytest.param('kind: actor\nid: a\nname: "\\0"\n', id="name-nul"),
+        pytest.param('kind: actor\nid: a\nname: "\\0"\n', "orphan-element", id="name-nul"),
+        pytest.param("kind: team\nid: a\nname: \x07\n", "not-text", id="raw-control"),
+        pytest.param('kind: team\nid: a\nname: "\\ud800"\n', "yaml-syntax", id="surrogate"),
         pytest.param(
-            'kind: actor\nid: a\nicon: "a\\0b.png"\n',
-            id="icon-nul",
-        ),
-        pytest.param(
-            "kind: actor\nid: a\nicon: " + "a" * 300 + ".png\n",
-            id="icon-too-long",
+            "kind: service\nid: a\nruntime:\n  replicas: " + "9" * 5000 + "\n",
+            "wrong-type",
+            id="bigint",
         ),
     ],
 )
-def test_check_never_raises_on(text: str) -> None:
+def test_check_never_raises_on(text: str, rule: str) -> None:
     _, by_file = check_files({"x.yaml": text.encode("utf-8")})
-    assert by_file["x.yaml"]
+    assert rule in {item.rule for item in by_file["x.yaml"]}, by_file["x.yaml"]
 
 
 # --- (b) mutations of the example architecture -------------------------------------------

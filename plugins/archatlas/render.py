@@ -30,6 +30,7 @@ ICON_PREFIX = "archatlas-icon:"
 DEFAULT_TIMEOUT = 30.0
 FONT = "DejaVu Sans"
 SCALE = 0.75
+NODE_TEXT = "#2D3436"
 
 EDGE_STYLES = {
     "sync": {"style": "solid"},
@@ -99,7 +100,7 @@ def dot_source(view: View) -> str:
         graph_attr={
             "pad": "0.3",
             "nodesep": "0.8",
-            "ranksep": "1.3",
+            "ranksep": "1.8",
             "forcelabels": "true",
             "splines": "spline",
             "bgcolor": "transparent",
@@ -142,7 +143,17 @@ def _node_args(node: ViewNode) -> dict[str, str]:
         "label": _label(node.label, node.caption),
         "icon_path": node.icon_file or str(resource_root() / node.icon),
         "nodeid": node.id,
-        "height": "2.1",
+        # A white card behind icon and name: dark icons stay visible on
+        # Material's dark palette, and the name reads on the card in both.
+        "shape": "box",
+        "style": "rounded,filled",
+        "fillcolor": "#FFFFFF",
+        "color": "#C9D1D9",
+        "fontcolor": NODE_TEXT,
+        # The icon fills the top square, the two-line name the band below.
+        "width": "1.7",
+        "height": "2.3",
+        "imagepos": "tc",
         "URL": LINK_PREFIX + node.link,
         "tooltip": graphviz.escape(node.label),
     }
