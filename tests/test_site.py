@@ -403,7 +403,7 @@ def test_catalogues_list_every_element_of_their_kind(
 
 def test_landscape_and_findings_pages(example: Build) -> None:
     landscape = example.page("architecture/index.html")
-    assert landscape.h1 == ["Architecture"]
+    assert landscape.h1 == ["Architecture overview"]
     assert len(landscape.diagrams) == 1, "the landscape diagram"
     assert "<svg" in landscape.diagrams[0]
     findings = example.page("architecture/findings/index.html")
