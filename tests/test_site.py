@@ -1161,3 +1161,24 @@ def test_missing_dot_says_how_to_install_graphviz(small_project: Path, tmp_path:
     assert "Graphviz" in result.log
     assert "apt-get install graphviz" in result.log
     assert not (result.site / "index.html").exists()
+
+
+# --- PNG diagrams ----------------------------------------------------------------------
+
+
+def test_png_diagrams_are_images_with_clickable_areas(tmp_path: Path) -> None:
+    project = make_project(tmp_path, EXAMPLE, plugin={"diagram_format": "png"})
+    result = built(build(project))
+    page = result.site / "architecture" / "service" / "news-scraper" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    image = re.search(r'<img src="([^"]+\.png)" alt="Diagram of News Scraper" usemap="#([^"]+)"', html)
+    assert image, "the element page shows its diagram as a PNG with an image map"
+    assert (page.parent / image.group(1)).resolve().read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    area_map = re.search(rf'<map [^>]*name="{image.group(2)}">(.*?)</map>', html, re.DOTALL)
+    assert area_map, "the image map the picture names is on the page"
+    areas = re.findall(r'<area [^>]*href="([^"]+)"', area_map.group(1))
+    assert "../../datalake/market-lake/" in areas
+    for link in areas:
+        assert target_of(result.site, page, link).is_file(), link
+    assert "<svg" not in html.split('<div class="archatlas-diagram"')[1].split("</div>")[0]
+    assert broken_links(result.site) == []
