@@ -94,7 +94,7 @@ def test_symlink_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "case" / "architecture" / "gone.yaml").symlink_to("missing.yaml")
     assert check_text(tmp_path / "case", monkeypatch) == (
         "architecture/gone.yaml:1:1: error[unreadable-file]: "
-        "cannot read the file: No such file or directory\n"
+        "this link points to a file that does not exist\n"
         "architecture/team.yaml:1:1: error[unreadable-file]: "
         "this file links to a place outside the architecture directory\n"
         "    hint: copy the file into the architecture directory instead of linking to it\n"

@@ -1171,7 +1171,9 @@ def test_png_diagrams_are_images_with_clickable_areas(tmp_path: Path) -> None:
     result = built(build(project))
     page = result.site / "architecture" / "service" / "news-scraper" / "index.html"
     html = page.read_text(encoding="utf-8")
-    image = re.search(r'<img src="([^"]+\.png)" alt="Diagram of News Scraper" usemap="#([^"]+)"', html)
+    image = re.search(
+        r'<img src="([^"]+\.png)" alt="Diagram of News Scraper" usemap="#([^"]+)"', html
+    )
     assert image, "the element page shows its diagram as a PNG with an image map"
     assert (page.parent / image.group(1)).resolve().read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     area_map = re.search(rf'<map [^>]*name="{image.group(2)}">(.*?)</map>', html, re.DOTALL)

@@ -6,7 +6,9 @@ runs load, model and every rule, and returns all findings in one pass.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -64,11 +66,29 @@ def check_directory(
     root: Path, limits: LoadLimits = LoadLimits(), base: Path | None = None
 ) -> Result:
     """Load, validate and check `root`; findings name files relative to `base` (cwd)."""
-    loaded = load_directory(root, limits, base)
-    architecture, schema_findings = build(loaded.documents)
-    findings = [*loaded.findings, *schema_findings, *check(architecture, root)]
-    findings = apply_acceptances(architecture, findings)
+    with _without_cycle_collection():
+        loaded = load_directory(root, limits, base)
+        architecture, schema_findings = build(loaded.documents)
+        findings = [*loaded.findings, *schema_findings, *check(architecture, root)]
+        findings = apply_acceptances(architecture, findings)
     return Result(architecture, tuple(sorted(findings, key=lambda f: f.sort_key)), loaded.files)
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Pause the cyclic garbage collector while the model is built.
+
+    The trees and models built here hold no reference cycles, yet the
+    collector walks them again each time they grow: half of the check's time
+    at 5,000 elements. Memory is still freed by reference counting.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def apply_acceptances(arch: Architecture, findings: list[Finding]) -> list[Finding]:

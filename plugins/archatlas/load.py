@@ -74,14 +74,15 @@ def load_directory(
     findings: list[Finding] = []
     files = architecture_files(root)
     resolved_root = root.resolve()
-    for file in files:
-        shown = display_path(file, base)
+    base = (base or Path.cwd()).resolve()
+    shown_paths = [display_path(file, base) for file in files]
+    for file, shown in zip(files, shown_paths, strict=True):
         text = read_text(file, resolved_root, shown, limits, findings)
         if text is not None:
             docs, problems = load_text(text, file.absolute(), shown, limits.yaml)
             documents.extend(docs)
             findings.extend(problems)
-    return Loaded(tuple(documents), tuple(findings), tuple(display_path(f, base) for f in files))
+    return Loaded(tuple(documents), tuple(findings), tuple(shown_paths))
 
 
 def read_text(
@@ -105,6 +106,14 @@ def read_text(
         )
         return None
     try:
+        if not file.exists():
+            findings.append(
+                finding("unreadable-file", start, "this link points to a file that does not exist")
+            )
+            return None
+        if not file.is_file():  # a pipe or device would block or never end
+            findings.append(finding("unreadable-file", start, "this is not a regular file"))
+            return None
         size = file.stat().st_size
         if size > limits.max_file_bytes:
             findings.append(_too_large(start, size, limits.max_file_bytes))

@@ -120,7 +120,14 @@ _SAFE_TAGS = {"!", _CORE + "str", _CORE + "int", _CORE + "float", _CORE + "bool"
 _COLLECTION_TAGS = {None, "!", _CORE + "map", _CORE + "seq"}
 
 
+# Only these characters can start a plain scalar that is not a string; most
+# values ("kind", "news-scraper") skip the patterns below.
+_NON_STRING_START = frozenset("0123456789+-.~nNtTfF")
+
+
 def resolve_plain(text: str) -> ScalarValue:
+    if text and text[0] not in _NON_STRING_START:
+        return text
     if text in _NULL:
         return None
     if text in _TRUE:
@@ -211,6 +218,7 @@ class _Composer:
         self.anchors: dict[str, tuple[Node, int]] = {}
         self.root: tuple[Node, int] | None = None
         self.problems: list[Problem] = []
+        self.aliased = False
 
     def add(self, node: Node, size: int, anchor: str | None) -> None:
         if anchor is not None:
@@ -222,14 +230,39 @@ class _Composer:
         parent.items.append(node)
         parent.size += size
         if parent.size > self.limits.max_nodes:
-            raise YamlError(
-                Problem(
-                    "alias-expansion",
-                    parent.pos,
-                    f"this document expands to more than {self.limits.max_nodes:,} values",
-                    "aliases (*name) that repeat large anchors multiply the document's size",
-                )
+            raise YamlError(self._too_many(parent.pos))
+
+    def _too_many(self, pos: Pos) -> Problem:
+        limit = f"{self.limits.max_nodes:,}"
+        if self.aliased:
+            return Problem(
+                "alias-expansion",
+                pos,
+                f"this document expands to more than {limit} values",
+                "aliases (*name) that repeat large anchors multiply the document's size",
             )
+        return Problem(
+            "file-too-large",
+            pos,
+            f"this document holds more than {limit} values",
+            "split it into several documents or files",
+        )
+
+    def scalar(self, event: yaml.ScalarEvent) -> None:
+        """`add` for a scalar, written out: most events of a file are plain scalars."""
+        mark = event.start_mark
+        pos = Pos(mark.line + 1, mark.column + 1) if mark else Pos(1, 1)
+        stack = self.stack
+        if event.tag is not None or event.anchor is not None or not stack:
+            self.add(_scalar(event, pos), 1, event.anchor)
+            return
+        value = event.value
+        node = Scalar(value if event.style else resolve_plain(value), pos, value)
+        parent = stack[-1]
+        parent.items.append(node)
+        parent.size += 1
+        if parent.size > self.limits.max_nodes:
+            raise YamlError(self._too_many(parent.pos))
 
     def open(self, event: yaml.CollectionStartEvent, is_mapping: bool) -> None:
         pos = _pos(event)
@@ -285,6 +318,7 @@ class _Composer:
         target = self.anchors.get(str(event.anchor))
         if target is None:  # libyaml reports undefined aliases itself
             raise YamlError(Problem("yaml-syntax", _pos(event), f"unknown alias '*{event.anchor}'"))
+        self.aliased = True
         self.add(target[0], target[1], None)
 
 
@@ -299,9 +333,15 @@ def parse_documents(text: str, limits: Limits) -> Iterator[ParsedDocument | Prob
     index = 0
     try:
         for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.DocumentStartEvent):
+            kind = type(event)
+            if isinstance(event, yaml.ScalarEvent) and failed is None:  # most events
+                try:
+                    composer.scalar(event)
+                except YamlError as error:
+                    failed = error.problem
+            elif kind is yaml.DocumentStartEvent:
                 composer, failed = _Composer(limits), None
-            elif isinstance(event, yaml.DocumentEndEvent):
+            elif kind is yaml.DocumentEndEvent:
                 yield from composer.problems
                 if failed is not None:
                     yield failed
