@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
 from .check import check_directory
+from .diff_report import FORMATS as DIFF_FORMATS
+from .diff_report import REPORTERS as REPORT_DIFF
 from .pages import Layout
-from .render import DEFAULT_TIMEOUT, DotNotFound, find_dot
+from .render import DEFAULT_TIMEOUT, DotNotFound, RenderError, diagram_file, find_dot
 from .report import FORMATS, REPORTERS, format_finding
+from .revisions import SideError, architecture_dir_from_config, compare_sides
 from .schema import schema_text
 from .site import SiteOptions, build_site, output_files
+from .views import diff_view
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -39,6 +44,21 @@ def parser() -> argparse.ArgumentParser:
     render.add_argument("--out", required=True, type=Path, help="folder to write into")
     render.add_argument("--url-prefix", default="architecture", help="folder of the pages")
     render.add_argument("--allow-html", action="store_true", help="keep raw HTML in descriptions")
+    diff = commands.add_parser(
+        "diff", help="what changed between two revisions (or directories) of the architecture"
+    )
+    diff.add_argument("base", help="git revision or directory before the change")
+    diff.add_argument("head", nargs="?", help="git revision or directory (default: working tree)")
+    diff.add_argument(
+        "--architecture-dir",
+        help="the architecture folder (default: from mkdocs.yml, else 'architecture')",
+    )
+    diff.add_argument("--format", choices=DIFF_FORMATS, default="markdown")
+    diff.add_argument("--image", type=Path, help="write a diff diagram (.svg or .png)")
+    diff.add_argument(
+        "--fail-on-new-errors", action="store_true", help="exit 1 when the change adds errors"
+    )
+
     render.add_argument("--diagram-format", choices=("svg", "png"), default="svg")
     render.add_argument("--dot-timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS")
     return main
@@ -88,12 +108,38 @@ def run_render(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if problems else EXIT_OK
 
 
+def run_diff(args: argparse.Namespace) -> int:
+    image: Path | None = args.image
+    if image is not None and image.suffix not in (".svg", ".png"):
+        print(f"archatlas: error: --image must end in .svg or .png: '{image}'", file=sys.stderr)
+        return EXIT_USAGE
+    folder = args.architecture_dir or architecture_dir_from_config(Path("mkdocs.yml"))
+    with tempfile.TemporaryDirectory(prefix="archatlas-diff-") as scratch:
+        try:
+            found = compare_sides(args.base, args.head, folder or "architecture", Path(scratch))
+        except SideError as error:
+            print(f"archatlas: error: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        sys.stdout.write(REPORT_DIFF[args.format](found.diff, found.base.label, found.head.label))
+        if image is not None:
+            changed = [change.element.id for change in found.diff.changed]
+            view = diff_view(found.before.architecture, found.after.architecture, changed)
+            try:
+                image.write_bytes(diagram_file(view, "png" if image.suffix == ".png" else "svg"))
+            except (DotNotFound, RenderError) as error:
+                print(f"archatlas: error: no diff image: {error}", file=sys.stderr)
+                return EXIT_USAGE
+    return EXIT_FINDINGS if args.fail_on_new_errors and found.diff.introduces_errors else EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "check":
         return run_check(args)
     if args.command == "render":
         return run_render(args)
+    if args.command == "diff":
+        return run_diff(args)
     sys.stdout.write(schema_text())
     return EXIT_OK
 

@@ -11,6 +11,7 @@ relative to itself (`place_svg`).
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 import shutil
@@ -18,11 +19,12 @@ import subprocess
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 import graphviz
 
-from .icons import resource_root
+from .icons import MEDIA_TYPES, resource_root
 from .views import View, ViewEdge, ViewNode
 
 LINK_PREFIX = "archatlas-link:"
@@ -159,7 +161,25 @@ def _node_args(node: ViewNode) -> dict[str, str]:
     }
     if node.focus:
         args["class"] = "focus"
+    args.update(STATUS_NODE.get(node.status, {}))
     return args
+
+
+# Diff views: green for added, red and dashed for removed, amber for changed.
+STATUS_NODE = {
+    "added": {"color": "#2E7D32", "fillcolor": "#E8F5E9", "penwidth": "3"},
+    "removed": {
+        "color": "#C62828",
+        "fillcolor": "#FFEBEE",
+        "penwidth": "3",
+        "style": "rounded,filled,dashed",
+    },
+    "changed": {"color": "#F9A825", "fillcolor": "#FFF8E1", "penwidth": "3"},
+}
+STATUS_EDGE = {
+    "added": {"color": "#2E7D32", "penwidth": "2"},
+    "removed": {"color": "#C62828", "style": "dashed", "penwidth": "2"},
+}
 
 
 def _edge_attrs(edge: ViewEdge) -> dict[str, str]:
@@ -173,6 +193,7 @@ def _edge_attrs(edge: ViewEdge) -> dict[str, str]:
     if edge.data:
         attrs["color"] = DATA_COLOURS[edge.data]
         attrs["xlabel"] = _label(f"{edge.label} [{edge.data}]")
+    attrs.update(STATUS_EDGE.get(edge.status, {}))
     return attrs
 
 
@@ -289,6 +310,34 @@ def place_svg(svg: str, link: Callable[[str], str], icon: Callable[[str], str]) 
         return '"' + (link(value) if prefix == LINK_PREFIX else icon(value)) + '"'
 
     return _PLACEHOLDER.sub(replace, svg)
+
+
+def standalone_svg(markup: str, link: Callable[[str], str], icon: Callable[[str], str]) -> str:
+    """A cleaned SVG as a file of its own: placeholders resolved, namespace declared."""
+    svg = place_svg(markup, link, icon)
+    return svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1) + "\n"
+
+
+def diagram_file(view: View, output: DiagramFormat, timeout: float = DEFAULT_TIMEOUT) -> bytes:
+    """A view as an SVG or PNG file that needs no site: icons embedded, no links."""
+    rendered = render_source(view.key, dot_source(view), output, timeout, view.custom_icons)
+    if rendered.error:
+        raise RenderError(rendered.error)
+    if output == "png":
+        return rendered.image
+    files = {key: Path(path) for key, path in view.custom_icons.items()}
+    svg = standalone_svg(
+        rendered.markup,
+        lambda _: "#",
+        lambda key: data_uri(files.get(key) or resource_root() / key),
+    )
+    return svg.encode("utf-8")
+
+
+def data_uri(path: Path) -> str:
+    """A file as a data: URI, for a diagram that stands alone."""
+    media_type = MEDIA_TYPES.get(path.suffix.lower(), "image/png")
+    return f"data:{media_type};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
 def icon_paths(svgs: Iterable[str]) -> set[str]:

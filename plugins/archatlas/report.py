@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+from . import __version__
 from .check import Result
-from .findings import Finding, Severity
+from .findings import RULES, Finding, Severity
 
-FORMATS = ("text", "json", "github")
+FORMATS = ("text", "json", "github", "sarif")
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
 def format_finding(item: Finding) -> str:
@@ -35,26 +37,28 @@ def text(result: Result) -> str:
     return "".join(format_finding(item) + "\n" for item in shown) + summary(result) + "\n"
 
 
+def finding_data(item: Finding) -> dict[str, object]:
+    """A finding as JSON data."""
+    return {
+        "rule": item.rule,
+        "severity": item.severity.value,
+        "path": item.path,
+        "line": item.line,
+        "col": item.col,
+        "message": item.message,
+        "hint": item.hint,
+        "element": item.element,
+        "accepted": item.accepted or None,
+    }
+
+
 def as_json(result: Result) -> str:
     data = {
         "elements": len(result.architecture.elements),
         "files": len(result.files),
         "errors": result.count(Severity.ERROR),
         "warnings": result.count(Severity.WARNING),
-        "findings": [
-            {
-                "rule": item.rule,
-                "severity": item.severity.value,
-                "path": item.path,
-                "line": item.line,
-                "col": item.col,
-                "message": item.message,
-                "hint": item.hint,
-                "element": item.element,
-                "accepted": item.accepted or None,
-            }
-            for item in result.findings
-        ],
+        "findings": [finding_data(item) for item in result.findings],
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
@@ -79,4 +83,57 @@ def github(result: Result) -> str:
     return "".join(line + "\n" for line in lines) + summary(result) + "\n"
 
 
-REPORTERS: dict[str, Callable[[Result], str]] = {"text": text, "json": as_json, "github": github}
+def sarif(result: Result) -> str:
+    """SARIF 2.1.0, as GitHub code scanning reads it: one run, every rule, open findings."""
+    rules = sorted(RULES.values(), key=lambda rule: rule.id)
+    index = {rule.id: number for number, rule in enumerate(rules)}
+    data = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "archatlas",
+                        "version": __version__,
+                        "rules": [
+                            {
+                                "id": rule.id,
+                                "shortDescription": {"text": rule.summary},
+                                "defaultConfiguration": {"level": rule.severity.value},
+                            }
+                            for rule in rules
+                        ],
+                    }
+                },
+                "results": [
+                    {
+                        "ruleId": item.rule,
+                        "ruleIndex": index[item.rule],
+                        "level": item.severity.value,
+                        "message": {
+                            "text": f"{item.message}\n{item.hint}" if item.hint else item.message
+                        },
+                        "locations": [
+                            {
+                                "physicalLocation": {
+                                    "artifactLocation": {"uri": item.path},
+                                    "region": {"startLine": item.line, "startColumn": item.col},
+                                }
+                            }
+                        ],
+                    }
+                    for item in result.open_findings
+                ],
+            }
+        ],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+REPORTERS: dict[str, Callable[[Result], str]] = {
+    "text": text,
+    "json": as_json,
+    "github": github,
+    "sarif": sarif,
+}

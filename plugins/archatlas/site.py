@@ -7,7 +7,6 @@ decides which views to draw, renders them, and turns `[text](arch:ID)` and
 
 from __future__ import annotations
 
-import base64
 import html
 import posixpath
 import re
@@ -18,17 +17,19 @@ from pathlib import Path
 from . import markdown
 from .check import Result
 from .findings import Finding, Location, did_you_mean, finding
-from .icons import MEDIA_TYPES, resource_root
+from .icons import resource_root
 from .model import Architecture
 from .pages import Layout, generate_pages, relative
 from .render import (
     DEFAULT_TIMEOUT,
     DiagramFormat,
     Rendered,
+    data_uri,
     icon_paths,
     id_prefix,
     place_svg,
     render_all,
+    standalone_svg,
 )
 from .views import build_view
 
@@ -69,9 +70,7 @@ class Site:
         return self.custom_icons.get(key) or resource_root() / key
 
     def icon_data_uri(self, key: str) -> str:
-        path = self.icon_file(key)
-        media_type = MEDIA_TYPES.get(path.suffix.lower(), "image/png")
-        return f"data:{media_type};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+        return data_uri(self.icon_file(key))
 
     def images(self) -> dict[str, bytes]:
         """The PNG diagrams as site files: docs-relative path to bytes."""
@@ -323,7 +322,7 @@ def stylesheet() -> str:
     return (Path(__file__).parent / "assets" / "archatlas.css").read_text(encoding="utf-8")
 
 
-def standalone_svg(site: Site, rendered: Rendered, folder: str) -> str:
+def site_diagram_svg(site: Site, rendered: Rendered, folder: str) -> str:
     """A diagram as its own file in `folder`: icons embedded, links to the pages."""
     arch, layout = site.architecture, site.options.layout
     folder_url = folder.rstrip("/") + "/"
@@ -332,8 +331,7 @@ def standalone_svg(site: Site, rendered: Rendered, folder: str) -> str:
         path = layout.target(arch, value)
         return href(url_of(path, site.options.use_directory_urls), folder_url) if path else "#"
 
-    svg = place_svg(rendered.markup, link, site.icon_data_uri)
-    return svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1) + "\n"
+    return standalone_svg(rendered.markup, link, site.icon_data_uri)
 
 
 def output_files(site: Site) -> dict[str, bytes]:
@@ -345,7 +343,7 @@ def output_files(site: Site) -> dict[str, bytes]:
     for key, rendered in sorted(site.diagrams.items()):
         if rendered.format == "svg" and not rendered.error:
             folder = posixpath.dirname(f"{DIAGRAM_FOLDER}/{key}")
-            svg = standalone_svg(site, rendered, folder)
+            svg = site_diagram_svg(site, rendered, folder)
             files[f"{DIAGRAM_FOLDER}/{key}.svg"] = svg.encode("utf-8")
     files.update(site.images())
     for icon, icon_path in site.icons.items():

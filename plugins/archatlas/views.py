@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -20,7 +20,7 @@ from .model import Architecture
 MAX_NODES = 60  # above this a view collapses to systems
 
 EdgeStyle = Literal["sync", "async", "ledger", "member"]
-ViewKind = Literal["landscape", "system", "element", "ledger", "datalake"]
+Status = Literal["unchanged", "added", "removed", "changed"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +33,7 @@ class ViewNode:
     cluster: str | None = None
     focus: bool = False
     icon_file: str | None = None  # the custom icon's file, absolute
+    status: Status = "unchanged"  # in a diff view
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,7 @@ class ViewEdge:
     label: str
     style: EdgeStyle
     data: str | None = None  # data classification carried
+    status: Status = "unchanged"  # in a diff view
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,3 +307,60 @@ def build_view(arch: Architecture, key: str) -> View | None:
     if kind == element.kind == "datalake":
         return datalake_view(arch, element_id)
     return None
+
+
+# --- the diff view -------------------------------------------------------------------------
+
+
+def diff_view(base: Architecture, head: Architecture, changed: Iterable[str]) -> View:
+    """Added, removed and changed elements with their neighbours, drawn from the
+    union of both models so that the picture does not reshuffle between sides."""
+    added = head.by_id.keys() - base.by_id.keys()
+    removed = base.by_id.keys() - head.by_id.keys()
+    touched = added | removed | set(changed)
+    chosen = set(touched)
+    for element_id in touched:
+        for arch in (base, head):
+            if element_id in arch.by_id:
+                chosen.update(element.id for element in neighbours(arch, element_id))
+    if len(chosen) > MAX_NODES:
+        chosen = touched  # neighbours are context: the first to go
+
+    def status(element_id: str) -> Status:
+        if element_id in added:
+            return "added"
+        if element_id in removed:
+            return "removed"
+        return "changed" if element_id in touched else "unchanged"
+
+    nodes = []
+    for element_id in sorted(chosen):
+        arch = head if element_id in head.by_id else base
+        element = arch.by_id[element_id]
+        node = element_node(arch, element, _cluster_for(arch, element))
+        nodes.append(replace(node, status=status(element_id)))
+    edges = _diff_edges(base, head, chosen)
+    view = View("diff", "Architecture changes", tuple(nodes), edges, ())
+    clusters = _clusters(head, view.nodes) + tuple(
+        c for c in _clusters(base, view.nodes) if head.get(c.id) is None
+    )
+    return replace(view, clusters=clusters)
+
+
+def _diff_edges(base: Architecture, head: Architecture, chosen: set[str]) -> tuple[ViewEdge, ...]:
+    def edges(arch: Architecture) -> dict[tuple[str, str, str], ViewEdge]:
+        found: dict[tuple[str, str, str], ViewEdge] = {}
+        for element in arch.elements:
+            if element.id in chosen:
+                for relation in element.uses:
+                    if relation.to in chosen:
+                        edge = relation_edge(element.id, relation)
+                        found[(edge.source, edge.target, relation.verb or "uses")] = edge
+        return found
+
+    before, after = edges(base), edges(head)
+    result = [
+        replace(after[key], status="added" if key not in before else "unchanged") for key in after
+    ]
+    result += [replace(before[key], status="removed") for key in before.keys() - after.keys()]
+    return tuple(sorted(result, key=lambda edge: (edge.source, edge.target, edge.label)))

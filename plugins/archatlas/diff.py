@@ -1,0 +1,185 @@
+"""Diff stage: what a change does to the architecture, model against model.
+
+Files are not compared: an element moved to another file, or documents
+reordered, is no change. Elements are matched by id, relations by
+(source, target, verb), findings by (rule, element, message).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .check import Result
+from .findings import Finding, Severity
+from .format import AnyElement, Relation
+
+# Lists of mappings that carry their own id: compared item by item.
+KEYED_LISTS = frozenset({"datasets", "organizations", "channels"})
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    field: str  # e.g. "runtime.replicas", "datasets[news-raw].zone"
+    before: str | None  # None: the field was not set
+    after: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ElementChange:
+    element: AnyElement  # as it is after the change
+    fields: tuple[FieldChange, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RelationChange:
+    source: str
+    relation: Relation
+
+
+@dataclass(frozen=True)
+class Diff:
+    added: tuple[AnyElement, ...]
+    removed: tuple[AnyElement, ...]
+    changed: tuple[ElementChange, ...]
+    relations_added: tuple[RelationChange, ...]
+    relations_removed: tuple[RelationChange, ...]
+    findings_introduced: tuple[Finding, ...]
+    findings_fixed: tuple[Finding, ...]
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(
+            (self.added, self.removed, self.changed, self.relations_added, self.relations_removed)
+        )
+
+    @property
+    def introduces_errors(self) -> bool:
+        return any(item.severity is Severity.ERROR for item in self.findings_introduced)
+
+
+def compare(base: Result, head: Result) -> Diff:
+    before = base.architecture.by_id
+    after = head.architecture.by_id
+    changed = []
+    for element_id in sorted(before.keys() & after.keys()):
+        fields = field_changes(before[element_id], after[element_id])
+        if fields:
+            changed.append(ElementChange(after[element_id], tuple(fields)))
+    relations_before = _relations(base.architecture.elements)
+    relations_after = _relations(head.architecture.elements)
+    findings_before = _findings(base.open_findings)
+    findings_after = _findings(head.open_findings)
+    return Diff(
+        added=tuple(after[i] for i in sorted(after.keys() - before.keys())),
+        removed=tuple(before[i] for i in sorted(before.keys() - after.keys())),
+        changed=tuple(changed),
+        relations_added=_pick(relations_after, relations_after.keys() - relations_before.keys()),
+        relations_removed=_pick(relations_before, relations_before.keys() - relations_after.keys()),
+        findings_introduced=_pick_findings(findings_after, findings_before),
+        findings_fixed=_pick_findings(findings_before, findings_after),
+    )
+
+
+# --- elements -------------------------------------------------------------------------
+
+
+def field_changes(before: AnyElement, after: AnyElement) -> list[FieldChange]:
+    """Every field whose value differs, flattened to a path.
+
+    A relation's own fields count only while the relation exists on both
+    sides: an added or removed relation is listed as such, not field by field.
+    """
+    old, new = _flat(before), _flat(after)
+    both = {_relation_path(r) for r in before.uses} & {_relation_path(r) for r in after.uses}
+    return [
+        FieldChange(path, old.get(path), new.get(path))
+        for path in sorted(old.keys() | new.keys(), key=_field_order)
+        if old.get(path) != new.get(path)
+        and (not path.startswith("uses[") or path.split(".", 1)[0] in both)
+    ]
+
+
+def _relation_path(relation: Relation) -> str:
+    return f"uses[{relation.to} {relation.verb or 'uses'}]"
+
+
+def _field_order(path: str) -> tuple[int, str]:
+    # The kind first, so that a change of kind reads before its consequences.
+    return (0 if path == "kind" else 1, path)
+
+
+def _flat(element: AnyElement) -> dict[str, str]:
+    data = element.model_dump(by_alias=True, exclude_none=True, exclude_defaults=True)
+    data.pop("uses", None)
+    flat: dict[str, str] = {}
+    for relation in element.uses:
+        key = _relation_path(relation)
+        for name, value in relation.model_dump(
+            by_alias=True, exclude_none=True, exclude_defaults=True
+        ).items():
+            if name not in ("to", "as"):
+                flat[f"{key}.{name}"] = _show(value)
+    _flatten("", data, flat)
+    return flat
+
+
+def _flatten(prefix: str, value: Any, into: dict[str, str]) -> None:
+    if isinstance(value, dict):
+        for name, inner in value.items():
+            _flatten(f"{prefix}.{name}" if prefix else name, inner, into)
+    elif prefix in KEYED_LISTS and isinstance(value, list | tuple):
+        for item in value:
+            item_id = item.get("id", "?")
+            rest = {k: v for k, v in item.items() if k != "id"}
+            into[f"{prefix}[{item_id}]"] = "present"
+            _flatten(f"{prefix}[{item_id}]", rest, into)
+    else:
+        into[prefix] = _show(value)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list | tuple):
+        return ", ".join(_show(item) for item in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_show(v)}" for k, v in value.items())
+    return str(value)
+
+
+# --- relations and findings ---------------------------------------------------------------
+
+RelationKey = tuple[str, str, str]
+
+
+def _relations(elements: Iterable[AnyElement]) -> dict[RelationKey, RelationChange]:
+    return {
+        (element.id, relation.to, relation.verb or "uses"): RelationChange(element.id, relation)
+        for element in elements
+        for relation in element.uses
+    }
+
+
+def _pick(
+    items: dict[RelationKey, RelationChange], keys: set[RelationKey]
+) -> tuple[RelationChange, ...]:
+    return tuple(items[key] for key in sorted(keys))
+
+
+FindingKey = tuple[str, str, str]
+
+
+def _findings(findings: Iterable[Finding]) -> dict[FindingKey, Finding]:
+    # Findings about an element follow it when it moves between files; the
+    # others (a file's YAML) are tied to their file.
+    return {(item.rule, item.element or item.path, item.message): item for item in findings}
+
+
+def _pick_findings(
+    side: dict[FindingKey, Finding], other: dict[FindingKey, Finding]
+) -> tuple[Finding, ...]:
+    return tuple(
+        sorted((side[key] for key in side.keys() - other.keys()), key=lambda f: f.sort_key)
+    )

@@ -1,0 +1,157 @@
+"""Reporters for a diff: Markdown for a pull-request comment, JSON for tools."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from . import markdown
+from .diff import Diff, RelationChange
+from .findings import Finding
+from .format import AnyElement
+from .report import finding_data
+
+FORMATS = ("markdown", "json")
+NOT_SET = "—"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' * (count != 1)}"
+
+
+def summary(diff: Diff) -> str:
+    return (
+        f"{_plural(len(diff.added), 'element')} added, {len(diff.removed)} removed, "
+        f"{len(diff.changed)} changed; "
+        f"{_plural(len(diff.relations_added), 'relation')} added, "
+        f"{len(diff.relations_removed)} removed; "
+        f"{_plural(len(diff.findings_introduced), 'finding')} introduced, "
+        f"{len(diff.findings_fixed)} fixed"
+    )
+
+
+def _cell(value: object) -> str:
+    return markdown.text(value) if value not in (None, "") else NOT_SET
+
+
+def _table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return [*lines, ""]
+
+
+def _element_row(element: AnyElement) -> list[str]:
+    return [
+        f"{_cell(element.title)} (`{element.id}`)",
+        element.kind,
+        _cell(getattr(element, "system", None)),
+    ]
+
+
+def _relation_row(change: RelationChange) -> list[str]:
+    relation = change.relation
+    detail = relation.dataset or relation.channel or relation.description
+    return [
+        f"`{change.source}`",
+        relation.verb or "uses",
+        f"`{relation.to}`",
+        _cell(relation.protocol),
+        _cell(relation.data),
+        _cell(detail),
+    ]
+
+
+def _finding_row(item: Finding) -> list[str]:
+    return [
+        item.severity.value,
+        f"`{item.rule}`",
+        f"`{item.path}:{item.line}:{item.col}`",
+        _cell(item.message),
+    ]
+
+
+def as_markdown(diff: Diff, base: str, head: str) -> str:
+    lines = [f"## Architecture changes: {markdown.text(base)} → {markdown.text(head)}", ""]
+    if diff.is_empty and not diff.findings_introduced and not diff.findings_fixed:
+        return "\n".join([*lines, "No change to the architecture.", ""])
+    lines += [f"**{summary(diff)}.**", ""]
+    if diff.added:
+        lines += [
+            "### Added",
+            "",
+            *_table(["Element", "Kind", "System"], map(_element_row, diff.added)),
+        ]
+    if diff.removed:
+        rows = list(map(_element_row, diff.removed))
+        lines += ["### Removed", "", *_table(["Element", "Kind", "System"], rows)]
+    if diff.changed:
+        rows = [
+            [
+                f"{_cell(c.element.title)} (`{c.element.id}`)",
+                f"`{f.field}`",
+                _cell(f.before),
+                _cell(f.after),
+            ]
+            for c in diff.changed
+            for f in c.fields
+        ]
+        lines += ["### Changed", "", *_table(["Element", "Field", "Before", "After"], rows)]
+    header = ["From", "As", "To", "Protocol", "Data", "Detail"]
+    if diff.relations_added:
+        lines += [
+            "### Relations added",
+            "",
+            *_table(header, map(_relation_row, diff.relations_added)),
+        ]
+    if diff.relations_removed:
+        rows = list(map(_relation_row, diff.relations_removed))
+        lines += ["### Relations removed", "", *_table(header, rows)]
+    header = ["Severity", "Rule", "Where", "Message"]
+    if diff.findings_introduced:
+        rows = list(map(_finding_row, diff.findings_introduced))
+        lines += ["### Findings introduced", "", *_table(header, rows)]
+    if diff.findings_fixed:
+        lines += ["### Findings fixed", "", *_table(header, map(_finding_row, diff.findings_fixed))]
+    return "\n".join(lines)
+
+
+def _element_data(element: AnyElement) -> dict[str, Any]:
+    return {
+        "id": element.id,
+        "kind": element.kind,
+        "name": element.title,
+        "system": getattr(element, "system", None),
+    }
+
+
+def _relation_data(change: RelationChange) -> dict[str, Any]:
+    data = change.relation.model_dump(by_alias=True, exclude_none=True, exclude_defaults=True)
+    return {"from": change.source, **data, "as": change.relation.verb or "uses"}
+
+
+def as_json(diff: Diff, base: str, head: str) -> str:
+    data = {
+        "base": base,
+        "head": head,
+        "summary": summary(diff),
+        "added": [_element_data(e) for e in diff.added],
+        "removed": [_element_data(e) for e in diff.removed],
+        "changed": [
+            {
+                **_element_data(change.element),
+                "fields": [
+                    {"field": f.field, "before": f.before, "after": f.after} for f in change.fields
+                ],
+            }
+            for change in diff.changed
+        ],
+        "relations_added": [_relation_data(c) for c in diff.relations_added],
+        "relations_removed": [_relation_data(c) for c in diff.relations_removed],
+        "findings_introduced": [finding_data(f) for f in diff.findings_introduced],
+        "findings_fixed": [finding_data(f) for f in diff.findings_fixed],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+REPORTERS: dict[str, Callable[[Diff, str, str], str]] = {"markdown": as_markdown, "json": as_json}
