@@ -13,7 +13,16 @@ from .check import check_directory
 from .diff_report import FORMATS as DIFF_FORMATS
 from .diff_report import REPORTERS as REPORT_DIFF
 from .pages import Layout
-from .render import DEFAULT_TIMEOUT, DotNotFound, RenderError, diagram_file, find_dot
+from .render import (
+    DEFAULT_CACHE_DIR,
+    DEFAULT_TIMEOUT,
+    DotNotFound,
+    RenderError,
+    RenderOptions,
+    diagram_cache,
+    diagram_file,
+    find_dot,
+)
 from .report import FORMATS, REPORTERS, format_finding
 from .revisions import SideError, architecture_dir_from_config, compare_sides
 from .schema import schema_text
@@ -61,6 +70,10 @@ def parser() -> argparse.ArgumentParser:
 
     render.add_argument("--diagram-format", choices=("svg", "png"), default="svg")
     render.add_argument("--dot-timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS")
+    render.add_argument(
+        "--cache-dir", type=Path, default=Path(DEFAULT_CACHE_DIR), help="the diagram cache"
+    )
+    render.add_argument("--no-cache", action="store_true", help="draw every diagram anew")
     return main
 
 
@@ -89,11 +102,11 @@ def run_render(args: argparse.Namespace) -> int:
         sys.stderr.write(REPORTERS["text"](result))
         print("archatlas: nothing written: fix the errors first", file=sys.stderr)
         return EXIT_FINDINGS
+    cache = None if args.no_cache else diagram_cache(args.cache_dir)
     options = SiteOptions(
         layout=Layout(args.url_prefix.strip("/")),
         allow_html=args.allow_html,
-        dot_timeout=args.dot_timeout,
-        diagram_format=args.diagram_format,
+        render=RenderOptions(args.diagram_format, args.dot_timeout, cache),
     )
     site = build_site(result, options)
     problems = site.diagram_findings()

@@ -8,6 +8,7 @@ resolve `arch:` references in `on_page_markdown`, watch the architecture in
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from mkdocs.structure.pages import Page
 from .check import Result, check_directory
 from .findings import Finding, Severity
 from .pages import PLURALS, Layout
-from .render import DotNotFound, find_dot
+from .render import DEFAULT_CACHE_DIR, DotNotFound, RenderOptions, diagram_cache, find_dot
 from .report import format_finding
 from .site import ICON_FOLDER, STYLESHEET, Site, SiteOptions, build_site, resolve_html, stylesheet
 
@@ -37,6 +38,8 @@ class ArchatlasConfig(base.Config):
     fail_on = c.Choice(("error", "warning"), default="error")
     allow_html = c.Type(bool, default=False)
     dot_timeout = c.Type((int, float), default=30)
+    cache = c.Type(bool, default=True)
+    cache_dir = c.Type(str, default=DEFAULT_CACHE_DIR)
 
 
 class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
@@ -78,16 +81,21 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.result is not None
+        project = Path(config.config_file_path or ".").resolve().parent
+        render = RenderOptions(
+            output="png" if self.config.diagram_format == "png" else "svg",
+            timeout=float(self.config.dot_timeout),
+            cache=diagram_cache(project / self.config.cache_dir) if self.config.cache else None,
+        )
         options = SiteOptions(
-            layout=self.layout,
-            allow_html=self.config.allow_html,
-            dot_timeout=float(self.config.dot_timeout),
-            use_directory_urls=config.use_directory_urls,
-            diagram_format="png" if self.config.diagram_format == "png" else "svg",
+            self.layout, self.config.allow_html, config.use_directory_urls, render
         )
         documents = [page.content_string for page in files.documentation_pages()]
-        self.site = build_site(self.result, options, documents)
+        started = time.monotonic()
+        self.site = build_site(self.result, options, documents, Progress(started))
         _log_findings(self.site.diagram_findings())
+        if render.cache is not None:
+            render.cache.prune()
         clashes = sorted(path for path in self.site.pages if files.get_file_from_path(path))
         if clashes:
             raise PluginError(
@@ -101,6 +109,11 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
         for path, image in self.site.images().items():
             files.append(File.generated(config, path, content=image))
         files.append(File.generated(config, STYLESHEET, content=stylesheet()))
+        drawn = sum(1 for d in self.site.diagrams.values() if not d.cached)
+        log.info(
+            f"archatlas: {len(self.site.pages):,} pages, {drawn:,} diagrams rendered, "
+            f"{len(self.site.diagrams) - drawn:,} from cache, {time.monotonic() - started:.1f} s"
+        )
         return files
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
@@ -126,6 +139,20 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(self.config.architecture_dir)
         return server
+
+
+class Progress:
+    """Logs how many diagrams are drawn, every few seconds, so CI logs show progress."""
+
+    def __init__(self, started: float, every: float = 5.0) -> None:
+        self.last = started
+        self.every = every
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.last >= self.every and done < total:
+            self.last = now
+            log.info(f"archatlas: diagrams {done:,}/{total:,}")
 
 
 def _log_findings(findings: list[Finding] | tuple[Finding, ...]) -> None:

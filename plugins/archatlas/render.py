@@ -12,18 +12,21 @@ relative to itself (`place_svg`).
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import re
 import shutil
 import subprocess
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 import graphviz
 
+from . import __version__
+from .cache import DiagramCache
 from .icons import MEDIA_TYPES, resource_root
 from .views import View, ViewEdge, ViewNode
 
@@ -78,6 +81,7 @@ class Rendered:
     markup: str
     image: bytes = b""  # the PNG
     error: str = ""
+    cached: bool = False  # taken from the diagram cache, not drawn
 
 
 # --- DOT source --------------------------------------------------------------------
@@ -224,41 +228,90 @@ def run_dot(source: str, output: str = "svg", timeout: float = DEFAULT_TIMEOUT) 
     return done.stdout
 
 
+@dataclass(frozen=True)
+class RenderOptions:
+    output: DiagramFormat = "svg"
+    timeout: float = DEFAULT_TIMEOUT
+    cache: DiagramCache | None = None
+    jobs: int | None = None  # parallel dot runs; None: one per core
+
+
+@functools.lru_cache(maxsize=1)
+def graphviz_version() -> str:
+    """`dot -V` as Graphviz prints it: part of every cache key."""
+    done = subprocess.run([find_dot(), "-V"], capture_output=True, timeout=30, check=False)
+    return (done.stderr or done.stdout).decode("utf-8", "replace").strip()
+
+
+DEFAULT_CACHE_DIR = ".cache/archatlas"
+
+
+def diagram_cache(folder: Path) -> DiagramCache:
+    """The cache in `folder`, for this Graphviz and this archatlas."""
+    return DiagramCache(folder, f"{graphviz_version()}\0archatlas {__version__}")
+
+
+def _dot(source: str, output: str, options: RenderOptions) -> tuple[bytes, bool]:
+    """Graphviz' output for `source`, and whether it came from the cache."""
+    cache = options.cache
+    key = cache.key(source, output) if cache else ""
+    if cache is not None:
+        found = cache.get(key)
+        if found is not None:
+            return found, True
+    data = run_dot(source, output, options.timeout)
+    if cache is not None:
+        cache.put(key, data)
+    return data, False
+
+
 def render_source(
     key: str,
     source: str,
-    output: DiagramFormat = "svg",
-    timeout: float = DEFAULT_TIMEOUT,
+    options: RenderOptions = RenderOptions(),
     custom_icons: dict[str, str] | None = None,
 ) -> Rendered:
     """One diagram; a Graphviz failure becomes a Rendered with its error."""
     icons = custom_icons or {}
     try:
-        if output == "png":
+        if options.output == "png":
             # Same source, same layout: the image map matches the picture.
-            image = run_dot(source, "png", timeout)
-            cmapx = run_dot(source, "cmapx", timeout).decode("utf-8")
-            return Rendered(key, output, clean_markup(cmapx, key, icons), image)
-        svg = run_dot(source, "svg", timeout).decode("utf-8")
-        return Rendered(key, output, clean_svg(svg, key, icons))
+            image, cached_image = _dot(source, "png", options)
+            cmapx, cached_map = _dot(source, "cmapx", options)
+            markup = clean_markup(cmapx.decode("utf-8"), key, icons)
+            return Rendered(key, "png", markup, image, cached=cached_image and cached_map)
+        svg, cached = _dot(source, "svg", options)
+        return Rendered(key, "svg", clean_svg(svg.decode("utf-8"), key, icons), cached=cached)
     except RenderError as error:
-        return Rendered(key, output, "", error=str(error))
+        return Rendered(key, options.output, "", error=str(error))
+
+
+Progress = Callable[[int, int], None]
 
 
 def render_all(
     views: Iterable[View],
-    output: DiagramFormat = "svg",
-    timeout: float = DEFAULT_TIMEOUT,
-    jobs: int | None = None,
+    options: RenderOptions = RenderOptions(),
+    progress: Progress | None = None,
 ) -> dict[str, Rendered]:
-    """Render every view; `dot` runs in parallel, DOT sources are built in order."""
+    """Render every view: DOT sources are built in order, `dot` runs in parallel.
+
+    `progress(done, total)` is called from this thread as diagrams finish.
+    """
     find_dot()
     sources = [(view.key, dot_source(view), view.custom_icons) for view in views]
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        done = pool.map(
-            lambda item: render_source(item[0], item[1], output, timeout, item[2]), sources
-        )
-        return {rendered.key: rendered for rendered in done}
+    results: dict[str, Rendered] = {}
+    with ThreadPoolExecutor(max_workers=options.jobs) as pool:
+        futures = [
+            pool.submit(render_source, key, source, options, icons)
+            for key, source, icons in sources
+        ]
+        for done, future in enumerate(as_completed(futures), start=1):
+            rendered = future.result()
+            results[rendered.key] = rendered
+            if progress is not None:
+                progress(done, len(futures))
+    return {key: results[key] for key, _, _ in sources}
 
 
 # --- cleaning and placing SVG ----------------------------------------------------------
@@ -320,7 +373,8 @@ def standalone_svg(markup: str, link: Callable[[str], str], icon: Callable[[str]
 
 def diagram_file(view: View, output: DiagramFormat, timeout: float = DEFAULT_TIMEOUT) -> bytes:
     """A view as an SVG or PNG file that needs no site: icons embedded, no links."""
-    rendered = render_source(view.key, dot_source(view), output, timeout, view.custom_icons)
+    options = RenderOptions(output=output, timeout=timeout)
+    rendered = render_source(view.key, dot_source(view), options, view.custom_icons)
     if rendered.error:
         raise RenderError(rendered.error)
     if output == "png":

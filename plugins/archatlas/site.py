@@ -21,9 +21,9 @@ from .icons import resource_root
 from .model import Architecture
 from .pages import Layout, generate_pages, relative
 from .render import (
-    DEFAULT_TIMEOUT,
-    DiagramFormat,
+    Progress,
     Rendered,
+    RenderOptions,
     data_uri,
     icon_paths,
     id_prefix,
@@ -47,9 +47,8 @@ _CODE_SPAN = re.compile(r"(`+).+?\1")
 class SiteOptions:
     layout: Layout = field(default_factory=Layout)
     allow_html: bool = False
-    dot_timeout: float = DEFAULT_TIMEOUT
     use_directory_urls: bool = True
-    diagram_format: DiagramFormat = "svg"
+    render: RenderOptions = field(default_factory=RenderOptions)
 
 
 @dataclass(frozen=True)
@@ -130,7 +129,12 @@ def _lines_outside_fences(source: str) -> Iterable[tuple[str, bool]]:
             yield line, False
 
 
-def build_site(result: Result, options: SiteOptions, documents: Iterable[str] = ()) -> Site:
+def build_site(
+    result: Result,
+    options: SiteOptions,
+    documents: Iterable[str] = (),
+    progress: Progress | None = None,
+) -> Site:
     """Generate the pages and draw every view that any page embeds."""
     arch = result.architecture
     pages = generate_pages(arch, result.findings, options.layout, options.allow_html)
@@ -138,7 +142,7 @@ def build_site(result: Result, options: SiteOptions, documents: Iterable[str] = 
     for source in [*pages.values(), *documents]:
         wanted |= view_references(source)
     views = [view for key in sorted(wanted) if (view := build_view(arch, key)) is not None]
-    diagrams = render_all(views, options.diagram_format, options.dot_timeout)
+    diagrams = render_all(views, options.render, progress)
     custom = {key: Path(path) for view in views for key, path in view.custom_icons.items()}
     return Site(arch, options, pages, diagrams, custom)
 
