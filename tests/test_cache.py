@@ -1,0 +1,139 @@
+"""The diagram cache: hits, corruption, pruning, sharing, and parallel rendering."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from archatlas.cache import DiagramCache
+from archatlas.check import check_directory
+from archatlas.render import RenderOptions, render_all
+from archatlas.views import build_view, view_keys
+
+ROOT = Path(__file__).parents[1]
+EXAMPLE = ROOT / "architecture"
+
+
+def test_entry_round_trip_and_key(tmp_path: Path) -> None:
+    cache = DiagramCache(tmp_path, "dot 2.43")
+    key = cache.key("digraph { a -> b }", "svg")
+    assert cache.get(key) is None
+    cache.put(key, b"<svg/>")
+    assert cache.get(key) == b"<svg/>"
+    # What is drawn, how, and by which versions all make the key.
+    assert cache.key("digraph { a -> c }", "svg") != key
+    assert cache.key("digraph { a -> b }", "png") != key
+    assert DiagramCache(tmp_path, "dot 9.0").key("digraph { a -> b }", "svg") != key
+    assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == [key]  # no temp file left
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "empty"])
+def test_corrupt_entry_is_a_miss_and_is_removed(tmp_path: Path, damage: str) -> None:
+    cache = DiagramCache(tmp_path, "v")
+    key = cache.key("source", "svg")
+    cache.put(key, b"<svg>" + b"x" * 1000 + b"</svg>")
+    entry = next(path for path in tmp_path.rglob("*") if path.is_file())
+    data = entry.read_bytes()
+    damaged = {"truncate": data[:-10], "flip": data[:-1] + b"?", "empty": b""}[damage]
+    entry.write_bytes(damaged)
+    assert cache.get(key) is None
+    assert not entry.exists()
+
+
+def test_prune_removes_the_least_recently_used(tmp_path: Path) -> None:
+    cache = DiagramCache(tmp_path, "v", max_bytes=3 * 1100)
+    keys = [cache.key(f"source {n}", "svg") for n in range(5)]
+    for age, key in enumerate(keys):
+        cache.put(key, b"x" * 1000)
+        entry = tmp_path / key[:2] / key
+        os.utime(entry, (1_000_000 + age, 1_000_000 + age))
+    assert cache.get(keys[0]) is not None  # used now: the newest
+    assert cache.prune() == 2
+    kept = [key for key in keys if (tmp_path / key[:2] / key).exists()]
+    assert kept == [keys[0], keys[3], keys[4]]
+
+
+def test_parallel_rendering_equals_serial(tmp_path: Path) -> None:
+    arch = check_directory(EXAMPLE).architecture
+    views = [view for key in view_keys(arch) if (view := build_view(arch, key))]
+    serial = render_all(views, RenderOptions(jobs=1))
+    parallel = render_all(views, RenderOptions(jobs=4))
+    assert list(serial) == list(parallel)
+    assert serial == parallel
+    cached = DiagramCache(tmp_path, "v")
+    first = render_all(views, RenderOptions(jobs=4, cache=cached))
+    again = render_all(views, RenderOptions(jobs=4, cache=cached))
+    assert not any(d.cached for d in first.values())
+    assert all(d.cached for d in again.values())
+    assert {k: d.markup for k, d in again.items()} == {k: d.markup for k, d in serial.items()}
+
+
+# --- builds ---------------------------------------------------------------------------
+
+
+def project(folder: Path, cache_dir: Path) -> Path:
+    shutil.copytree(EXAMPLE, folder / "architecture")
+    (folder / "docs").mkdir()
+    (folder / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+    config = {
+        "site_name": "Cache test",
+        "theme": {"name": "material", "font": False},
+        "plugins": ["search", {"archatlas": {"cache_dir": str(cache_dir)}}],
+    }
+    (folder / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    return folder
+
+
+def start_build(folder: Path) -> subprocess.Popen[str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", "site"],
+        cwd=folder,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def build_log(folder: Path) -> str:
+    done = start_build(folder)
+    log, _ = done.communicate(timeout=300)
+    assert done.returncode == 0, log
+    return log
+
+
+def pages(folder: Path) -> dict[str, bytes]:
+    site = folder / "site" / "architecture"
+    return {str(p.relative_to(site)): p.read_bytes() for p in site.rglob("*.html")}
+
+
+def test_warm_build_draws_nothing_and_a_corrupt_entry_is_drawn_again(tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    folder = project(tmp_path / "project", cache_dir)
+    cold = build_log(folder)
+    assert "43 diagrams rendered, 0 from cache" in cold
+    first = pages(folder)
+    assert "0 diagrams rendered, 43 from cache" in build_log(folder)
+    entries = sorted(p for p in cache_dir.rglob("*") if p.is_file())
+    assert len(entries) == 43
+    entries[0].write_bytes(entries[0].read_bytes()[:100])  # a build killed mid-write
+    assert "1 diagrams rendered, 42 from cache" in build_log(folder)
+    assert pages(folder) == first
+
+
+def test_two_builds_sharing_a_cache_both_finish_correct(tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    folders = [project(tmp_path / name, cache_dir) for name in ("one", "two")]
+    builds = [start_build(folder) for folder in folders]
+    for done in builds:
+        log, _ = done.communicate(timeout=300)
+        assert done.returncode == 0, log
+    assert pages(folders[0]) == pages(folders[1])
+    assert not [p for p in cache_dir.rglob(".tmp-*")], "no temporary file is left behind"
