@@ -46,6 +46,14 @@ def safe_url(url: str) -> str:
     return url if is_safe_url(url) else REMOVED_LINK
 
 
+_NOT_IN_LINK_TARGET = re.compile(r"[\s<>()\\]")
+
+
+def link_target(url: str) -> str:
+    """A safe URL as a Markdown link target: characters that would end it are %-encoded."""
+    return _NOT_IN_LINK_TARGET.sub(lambda m: f"%{ord(m.group(0)):02X}", safe_url(url))
+
+
 def description(value: str, allow_html: bool = False) -> str:
     """A Markdown description, made safe for the published site."""
     return "".join(

@@ -180,7 +180,7 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     environment.filters["text"] = markdown.text
-    environment.filters["url"] = markdown.safe_url
+    environment.filters["link_target"] = markdown.link_target
     environment.filters["code"] = markdown.code
     environment.globals["plurals"] = PLURALS
     return environment

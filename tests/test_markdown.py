@@ -1,0 +1,109 @@
+"""User text in generated Markdown: escaped as text, descriptions made safe."""
+
+from __future__ import annotations
+
+import html as html_module
+import re
+from html.parser import HTMLParser
+
+import markdown as python_markdown
+import pytest
+
+from archatlas import markdown
+
+
+class _Elements(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found.append((tag, attrs))
+
+
+def parsed(html: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
+    """Every element of `html` with its attributes, as a browser would see them."""
+    parser = _Elements()
+    parser.feed(html)
+    return parser.found
+
+
+def rendered(source: str) -> str:
+    return python_markdown.markdown(source, extensions=["tables", "attr_list", "md_in_html"])
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "<script>alert(1)</script>",
+        "a | b",
+        "*not emphasis* _nor this_",
+        "[not](a-link)",
+        "# not a heading",
+        "> not a quote",
+        "1. not a list",
+        "back\\slash and `tick`",
+        "AT&T <b>",
+    ],
+)
+def test_text_shows_exactly_what_was_written(name: str) -> None:
+    html = rendered(markdown.text(name))
+    assert "<script" not in html and "<b>" not in html and "<a" not in html
+    assert markdown.plain(markdown.text(name)) == name
+    assert html_module.unescape(re.sub(r"<[^>]+>", "", html)).strip() == name
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "<img src=x onerror=alert(1)>",
+        "[x](javascript:alert(1))",
+        "[x](&#106;avascript:alert(1))",
+        "[x](java&#x09;script:alert(1))",
+        "[ref]\n\n[ref]: javascript:alert(1)",
+        "![i](data:text/html,<script>alert(1)</script>)",
+        '**bold**{: onclick="alert(1)" }',
+        "<a href='x' onmouseover='alert(1)'>x</a>",
+    ],
+)
+def test_descriptions_carry_no_script(description: str) -> None:
+    elements = parsed(rendered(markdown.description(description)))
+    for tag, attrs in elements:
+        assert tag not in ("script", "iframe", "object", "embed"), (tag, attrs)
+        for name, value in attrs:
+            assert not name.startswith("on"), (tag, name)
+            if name in ("href", "src"):
+                assert markdown.is_safe_url(value or ""), (tag, name, value)
+
+
+def test_descriptions_keep_markdown_and_code() -> None:
+    source = "Uses **Kafka**.\n\n```yaml\nname: <b>kept</b>\n```\n\nand `<i>code</i>` [docs](https://example.com)"
+    html = rendered(markdown.description(source))
+    assert "<strong>Kafka</strong>" in html
+    assert "&lt;b&gt;kept&lt;/b&gt;" in html  # the code block shows the text as written
+    assert "<code>&lt;i&gt;code&lt;/i&gt;</code>" in html
+    assert '<a href="https://example.com">docs</a>' in html
+
+
+def test_allow_html_keeps_html_but_not_script_urls() -> None:
+    html = rendered(markdown.description("<b>bold</b> [x](javascript:alert(1))", allow_html=True))
+    assert "<b>bold</b>" in html
+    assert "javascript:" not in html
+
+
+@pytest.mark.parametrize(
+    ("url", "href"),
+    [
+        ("https://example.com/a b", "https://example.com/a%20b"),
+        ("https://example.com/?q=<b>", "https://example.com/?q=%3Cb%3E"),
+        ("https://example.com/(x)", "https://example.com/%28x%29"),
+        ("mailto:team@example.com", "mailto:team@example.com"),
+        ("../runbooks/api.md", "../runbooks/api.md"),
+        ("javascript:alert(1)", "#link-removed"),
+        ("JaVa\tScRiPt:alert(1)", "#link-removed"),
+        ("data:text/html,x", "#link-removed"),
+    ],
+)
+def test_link_targets_are_safe_and_whole(url: str, href: str) -> None:
+    html = rendered(f"[title]({markdown.link_target(url)})")
+    assert f'<a href="{href}">title</a>' in html
