@@ -1,0 +1,105 @@
+"""Check stage: the rules that need the whole architecture, and the full pipeline.
+
+Each rule is a function from the Architecture to findings, in one of the
+modules beside this one; `check_directory` runs load, model and every rule,
+and returns all findings in one pass.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..findings import Finding, Severity
+from ..load import LoadLimits, load_directory
+from ..model import Architecture, build
+from .fields import check_acceptances, check_icons, check_links, check_orphans, check_runtimes
+from .ledgers import check_ledgers
+from .references import VERB_TARGETS, check_element_references, check_relations
+
+__all__ = ["CHECKS", "VERB_TARGETS", "Result", "check", "check_directory"]
+
+
+Check = Callable[[Architecture, Path], Iterator[Finding]]
+
+
+@dataclass(frozen=True)
+class Result:
+    architecture: Architecture
+    findings: tuple[Finding, ...]
+    files: tuple[str, ...]
+
+    @property
+    def open_findings(self) -> tuple[Finding, ...]:
+        """The findings not accepted by their element."""
+        return tuple(item for item in self.findings if not item.accepted)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for item in self.open_findings if item.severity is severity)
+
+    def fails(self, strict: bool = False) -> bool:
+        failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
+        return any(item.severity in failing for item in self.open_findings)
+
+
+def check_directory(
+    root: Path, limits: LoadLimits = LoadLimits(), base: Path | None = None
+) -> Result:
+    """Load, validate and check `root`; findings name files relative to `base` (cwd)."""
+    with _without_cycle_collection():
+        loaded = load_directory(root, limits, base)
+        architecture, schema_findings = build(loaded.documents)
+        findings = [*loaded.findings, *schema_findings, *check(architecture, root)]
+        findings = apply_acceptances(architecture, findings)
+    return Result(architecture, tuple(sorted(findings, key=lambda f: f.sort_key)), loaded.files)
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Pause the cyclic garbage collector while the model is built.
+
+    The trees and models built here hold no reference cycles, yet the
+    collector walks them again each time they grow: half of the check's time
+    at 5,000 elements. Memory is still freed by reference counting.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def apply_acceptances(arch: Architecture, findings: list[Finding]) -> list[Finding]:
+    """Mark the warnings that their element accepts, with its reason."""
+    reasons: dict[tuple[str | None, str], str] = {
+        (element.id, acceptance.rule): acceptance.reason
+        for element in arch.elements
+        for acceptance in element.accept
+    }
+    return [
+        replace(item, accepted=reasons[(item.element, item.rule)])
+        if item.severity is Severity.WARNING and (item.element, item.rule) in reasons
+        else item
+        for item in findings
+    ]
+
+
+def check(architecture: Architecture, root: Path) -> list[Finding]:
+    return [item for rule in CHECKS for item in rule(architecture, root)]
+
+
+CHECKS: tuple[Check, ...] = (
+    check_element_references,
+    check_relations,
+    check_ledgers,
+    check_links,
+    check_icons,
+    check_runtimes,
+    check_orphans,
+    check_acceptances,
+)

@@ -1,0 +1,139 @@
+"""Rules on an element's own fields: links, icons, runtimes, acceptances, orphans."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..findings import RULES, Finding, Severity, did_you_mean, finding
+from ..format import AnyElement, Runtime
+from ..model import Architecture
+from ..urls import is_safe_url, url_scheme
+
+CONNECTED_KINDS = frozenset({"actor", "service", "vendor", "datastore", "datalake", "ledger"})
+IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
+
+
+def check_links(arch: Architecture, root: Path) -> Iterator[Finding]:
+    for element in arch.elements:
+        for index, link in enumerate(element.links):
+            scheme = url_scheme(link.url)
+            if not is_safe_url(link.url):
+                yield finding(
+                    "unsafe-link",
+                    arch.locate(element.id, "links", index, "url"),
+                    f"the link '{link.title}' uses the scheme '{scheme}:'",
+                    "links may use http(s), mailto or a relative URL",
+                    element.id,
+                )
+
+
+def check_icons(arch: Architecture, root: Path) -> Iterator[Finding]:
+    resolved_root = root.resolve()
+    for element in arch.elements:
+        if element.icon is None:
+            continue
+        problem = icon_problem(element.icon, arch.sources[element.id].file.parent, resolved_root)
+        if problem:
+            yield finding(
+                "bad-icon",
+                arch.locate(element.id, "icon"),
+                f"icon '{element.icon}' {problem}",
+                "give the path of a PNG, JPEG, GIF, WebP or SVG file inside the architecture "
+                "directory, relative to this YAML file",
+                element.id,
+            )
+
+
+def icon_problem(icon: str, folder: Path, root: Path) -> str | None:
+    """Why `icon` is not a usable image inside `root`, or None when it is."""
+    if Path(icon).is_absolute() or "\\" in icon or url_scheme(icon):
+        return "is not a relative path"
+    try:
+        path = (folder / icon).resolve()
+        if not path.is_relative_to(root):
+            return "is outside the architecture directory"
+        if not path.is_file():
+            return "does not exist"
+        with path.open("rb") as handle:
+            head = handle.read(512)
+    except (OSError, ValueError, RuntimeError):  # NUL, too long, a link loop
+        return "is not a usable path"
+    if head.startswith(IMAGE_SIGNATURES) or head[8:12] == b"WEBP" or b"<svg" in head:
+        return None
+    return "is not a PNG, JPEG, GIF, WebP or SVG image"
+
+
+def check_runtimes(arch: Architecture, root: Path) -> Iterator[Finding]:
+    for element in arch.elements:
+        runtime = getattr(element, "runtime", None)
+        if isinstance(runtime, Runtime):
+            yield from _runtime(arch, element, runtime)
+
+
+def _runtime(arch: Architecture, element: AnyElement, runtime: Runtime) -> Iterator[Finding]:
+    if runtime.schedule is not None and runtime.workload != "cronjob":
+        yield finding(
+            "schedule-without-cronjob",
+            arch.locate(element.id, "runtime", "schedule"),
+            "a schedule applies to a cronjob, and this runtime "
+            + (f"is a {runtime.workload}" if runtime.workload else "sets no workload"),
+            "set 'workload: cronjob', or remove the schedule",
+            element.id,
+        )
+    if runtime.workload == "cronjob" and runtime.schedule is None:
+        yield finding(
+            "cronjob-without-schedule",
+            arch.locate(element.id, "runtime", "workload"),
+            "this cronjob has no schedule",
+            "add 'schedule' with a cron expression, e.g. '*/15 * * * *'",
+            element.id,
+        )
+    autoscale = runtime.autoscale
+    if autoscale is not None and autoscale.min > autoscale.max:
+        yield finding(
+            "invalid-value",
+            arch.locate(element.id, "runtime", "autoscale", "min"),
+            f"autoscale min {autoscale.min} is above max {autoscale.max}",
+            element=element.id,
+        )
+    single = runtime.replicas == 1 and autoscale is None
+    if element.kind == "service" and single and runtime.workload not in ("job", "cronjob"):
+        yield finding(
+            "single-replica",
+            arch.locate(element.id, "runtime", "replicas"),
+            f"'{element.id}' runs one replica without autoscale: one failure stops it",
+            "run two replicas or more, or add autoscale",
+            element.id,
+        )
+
+
+def check_orphans(arch: Architecture, root: Path) -> Iterator[Finding]:
+    for element in arch.elements:
+        used = arch.used_by(element.id) or element.id in arch.broken_targets
+        if element.kind in CONNECTED_KINDS and not element.uses and not used:
+            yield finding(
+                "orphan-element",
+                arch.locate(element.id, "id"),
+                f"nothing uses '{element.id}' and it uses nothing",
+                "add the relations that connect it, or remove it",
+                element.id,
+            )
+
+
+def check_acceptances(arch: Architecture, root: Path) -> Iterator[Finding]:
+    warnings = sorted(rule.id for rule in RULES.values() if rule.severity is Severity.WARNING)
+    for element in arch.elements:
+        for index, acceptance in enumerate(element.accept):
+            known = RULES.get(acceptance.rule)
+            if known is not None and known.severity is Severity.WARNING:
+                continue
+            problem = "is an error, which cannot be accepted" if known else "is not a rule"
+            yield finding(
+                "invalid-value",
+                arch.locate(element.id, "accept", index, "rule"),
+                f"accept: '{acceptance.rule}' {problem}"
+                + ("" if known else did_you_mean(acceptance.rule, warnings)),
+                "warnings that can be accepted: " + ", ".join(warnings),
+                element.id,
+            )

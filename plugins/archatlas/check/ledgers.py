@@ -1,0 +1,118 @@
+"""Rules on ledger networks: members, duplicate ids, peers, fault tolerance."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..findings import Finding, finding
+from ..format import AnyElement, Datalake, Ledger, LedgerNode
+from ..model import Architecture
+from .references import unknown_member
+
+
+def check_ledgers(arch: Architecture, root: Path) -> Iterator[Finding]:
+    for ledger in arch.of_kind("ledger"):
+        assert isinstance(ledger, Ledger)
+        yield from _duplicate_members(
+            arch, ledger, "organizations", [o.id for o in ledger.organizations]
+        )
+        yield from _duplicate_members(arch, ledger, "channels", [c.id for c in ledger.channels])
+        yield from _channel_members(arch, ledger)
+        for index, channel in enumerate(ledger.channels):
+            yield from _duplicate_members(
+                arch,
+                ledger,
+                f"channels[{index}].members",
+                list(channel.members),
+                path=("channels", index, "members"),
+            )
+        yield from _fault_tolerance(arch, ledger)
+    for lake in arch.of_kind("datalake"):
+        assert isinstance(lake, Datalake)
+        yield from _duplicate_members(arch, lake, "datasets", [d.id for d in lake.datasets])
+
+
+def _duplicate_members(
+    arch: Architecture,
+    owner: AnyElement,
+    field: str,
+    ids: list[str],
+    path: tuple[str | int, ...] | None = None,
+) -> Iterator[Finding]:
+    """Ids given twice in one list; `path` locates the list (default: items' ids)."""
+    seen: dict[str, int] = {}
+    for index, member in enumerate(ids):
+        if member in seen:
+            where = (*path, index) if path else (field, index, "id")
+            yield finding(
+                "duplicate-member",
+                arch.locate(owner.id, *where),
+                f"{field}: '{member}' is given twice (first as item {seen[member] + 1})",
+                element=owner.id,
+            )
+        else:
+            seen[member] = index
+
+
+def _nodes_of(arch: Architecture, ledger: Ledger) -> list[LedgerNode]:
+    return [
+        node
+        for node in arch.of_kind("ledger-node")
+        if isinstance(node, LedgerNode) and node.ledger == ledger.id
+    ]
+
+
+def _channel_members(arch: Architecture, ledger: Ledger) -> Iterator[Finding]:
+    organizations = [org.id for org in ledger.organizations]
+    peers = {node.organization for node in _nodes_of(arch, ledger) if node.role == "peer"}
+    reported: set[str] = set()
+    for c_index, channel in enumerate(ledger.channels):
+        for m_index, member in enumerate(channel.members):
+            at = arch.locate(ledger.id, "channels", c_index, "members", m_index)
+            if member not in organizations:
+                yield unknown_member(
+                    "unknown-organization", at, member, ledger, organizations, ledger.id
+                )
+            elif member not in peers and member not in reported:
+                reported.add(member)
+                yield finding(
+                    "member-without-peer",
+                    at,
+                    f"organization '{member}' is a member of channel '{channel.id}' "
+                    "but runs no peer node",
+                    f"add a ledger-node with ledger: {ledger.id}, organization: {member}, "
+                    "role: peer",
+                    ledger.id,
+                )
+
+
+# Per consensus: the node role that orders or validates, and how many of
+# those nodes must agree (crash faults need a majority, BFT two thirds).
+QUORUMS: dict[str, tuple[str, int]] = {
+    "raft": ("orderer", 2),
+    "pbft": ("validator", 3),
+    "ibft": ("validator", 3),
+    "qbft": ("validator", 3),
+}
+
+
+def tolerated_failures(consensus: str, nodes: int) -> int:
+    """n orderers tolerate (n-1)//2 failures under raft, validators (n-1)//3 under BFT."""
+    return max(nodes - 1, 0) // QUORUMS[consensus][1]
+
+
+def _fault_tolerance(arch: Architecture, ledger: Ledger) -> Iterator[Finding]:
+    if ledger.consensus not in QUORUMS:
+        return
+    role, divisor = QUORUMS[ledger.consensus]
+    count = sum(1 for node in _nodes_of(arch, ledger) if node.role == role)
+    if tolerated_failures(ledger.consensus, count) == 0:
+        needed = divisor + 1
+        yield finding(
+            "no-fault-tolerance",
+            arch.locate(ledger.id, "consensus"),
+            f"{ledger.consensus} with {count} {role} node(s) tolerates no failure",
+            f"run at least {needed} {role} nodes so that one may fail",
+            ledger.id,
+        )

@@ -1,0 +1,243 @@
+"""Rules on references: ids, relation verbs and targets, datasets, channels, data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from ..findings import Finding, Location, article, did_you_mean, finding
+from ..format import (
+    CLASSIFICATIONS,
+    AnyElement,
+    Classification,
+    Datalake,
+    Ledger,
+    LedgerNode,
+    Relation,
+)
+from ..model import Architecture
+
+# Which target kinds each relation verb accepts.
+VERB_TARGETS: dict[str, frozenset[str]] = {
+    "calls": frozenset({"service", "vendor", "ledger-node"}),
+    "reads": frozenset({"datastore", "datalake", "ledger"}),
+    "writes": frozenset({"datastore", "datalake", "ledger"}),
+    "publishes": frozenset({"datastore"}),
+    "subscribes": frozenset({"datastore"}),
+    "submits": frozenset({"ledger"}),
+    "queries": frozenset({"ledger"}),
+}
+
+
+def _reference(
+    arch: Architecture, at: Location, field: str, target_id: str, kind: str, source: str
+) -> Iterator[Finding]:
+    target = arch.get(target_id)
+    if target is None and target_id in arch.broken:
+        return  # its own schema error is reported
+    if target is None:
+        candidates = [element.id for element in arch.of_kind(kind)]
+        yield finding(
+            "unknown-reference",
+            at,
+            f"{field}: no {kind} has the id '{target_id}'{did_you_mean(target_id, candidates)}",
+            f"known {kind} ids: " + listing(candidates),
+            source,
+        )
+    elif target.kind != kind:
+        yield finding(
+            "wrong-target-kind",
+            at,
+            f"{field}: '{target_id}' is {article(target.kind)}, not {article(kind)}",
+            element=source,
+        )
+
+
+def listing(ids: list[str], most: int = 12) -> str:
+    if not ids:
+        return "(none)"
+    shown = ", ".join(sorted(ids)[:most])
+    return shown + (f" and {len(ids) - most} more" if len(ids) > most else "")
+
+
+def check_element_references(arch: Architecture, root: Path) -> Iterator[Finding]:
+    for element in arch.elements:
+        system = getattr(element, "system", None)
+        if system is not None:
+            at = arch.locate(element.id, "system")
+            yield from _reference(arch, at, "system", system, "system", element.id)
+        if element.owner is not None:
+            at = arch.locate(element.id, "owner")
+            yield from _reference(arch, at, "owner", element.owner, "team", element.id)
+        if isinstance(element, LedgerNode):
+            yield from _node_membership(arch, element)
+
+
+def _node_membership(arch: Architecture, node: LedgerNode) -> Iterator[Finding]:
+    yield from _reference(
+        arch, arch.locate(node.id, "ledger"), "ledger", node.ledger, "ledger", node.id
+    )
+    ledger = arch.get(node.ledger)
+    if isinstance(ledger, Ledger) and node.organization is not None:
+        organizations = [org.id for org in ledger.organizations]
+        if node.organization not in organizations:
+            yield unknown_member(
+                "unknown-organization",
+                arch.locate(node.id, "organization"),
+                node.organization,
+                ledger,
+                organizations,
+                node.id,
+            )
+
+
+def unknown_member(
+    rule: str, at: Location, name: str, owner: AnyElement, known: list[str], source: str
+) -> Finding:
+    what = rule.removeprefix("unknown-")
+    return finding(
+        rule,
+        at,
+        f"{owner.kind} '{owner.id}' has no {what} '{name}'{did_you_mean(name, known)}",
+        f"its {what}s: " + listing(known),
+        source,
+    )
+
+
+# --- relations ------------------------------------------------------------------
+
+
+def check_relations(arch: Architecture, root: Path) -> Iterator[Finding]:
+    for element in arch.elements:
+        for index, relation in enumerate(element.uses):
+            yield from _relation(arch, element, index, relation)
+
+
+def _relation(
+    arch: Architecture, source: AnyElement, index: int, relation: Relation
+) -> Iterator[Finding]:
+    def at(*field: str) -> Location:
+        return arch.locate(source.id, "uses", index, *field)
+
+    target = arch.get(relation.to)
+    if target is None and relation.to in arch.broken:
+        return  # its own schema error is reported
+    if target is None:
+        yield finding(
+            "unknown-reference",
+            at("to"),
+            f"uses: no element has the id '{relation.to}'" + did_you_mean(relation.to, arch.by_id),
+            "add the element, or correct the id",
+            source.id,
+        )
+        return
+    if relation.verb is not None and target.kind not in VERB_TARGETS[relation.verb]:
+        allowed = _either(sorted(VERB_TARGETS[relation.verb]))
+        verbs = [verb for verb, kinds in VERB_TARGETS.items() if target.kind in kinds]
+        yield finding(
+            "invalid-verb",
+            at("as"),
+            f"'{relation.verb}' needs {article(allowed)} as target, "
+            f"and '{target.id}' is {article(target.kind)}",
+            f"{article(target.kind)} can be used with: {', '.join(verbs)}"
+            if verbs
+            else f"no relation can point at {article(target.kind)}: turn the relation around",
+            source.id,
+        )
+    yield from _misplaced_fields(relation, target, at, source.id)
+    yield from _vendor_reads(source, relation, target, at)
+    if isinstance(target, Datalake) and relation.dataset is not None:
+        datasets = [dataset.id for dataset in target.datasets]
+        if relation.dataset not in datasets:
+            yield unknown_member(
+                "unknown-dataset", at("dataset"), relation.dataset, target, datasets, source.id
+            )
+    if isinstance(target, Ledger):
+        yield from _ledger_relation(target, relation, at, source.id)
+    approved = getattr(target, "approved_data", None)
+    if approved is not None and relation.data is not None and _above(relation.data, approved):
+        yield finding(
+            "unapproved-data",
+            at("data"),
+            f"{relation.data} data is sent to '{target.id}', "
+            f"which is approved for {approved} data at most",
+            "send less sensitive data, or have the vendor approved for it",
+            source.id,
+        )
+
+
+def _either(words: list[str]) -> str:
+    """'a, b or c'."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _vendor_reads(
+    source: AnyElement, relation: Relation, target: AnyElement, at: Callable[..., Location]
+) -> Iterator[Finding]:
+    """A vendor that reads a dataset receives its data: the same limit applies."""
+    approved = getattr(source, "approved_data", None)
+    if approved is None or not isinstance(target, Datalake) or relation.verb != "reads":
+        return
+    datasets = {dataset.id: dataset for dataset in target.datasets}
+    dataset = datasets.get(relation.dataset or "")
+    if dataset is not None and dataset.classification and _above(dataset.classification, approved):
+        yield finding(
+            "unapproved-data",
+            at("dataset"),
+            f"'{source.id}' reads {dataset.classification} dataset '{dataset.id}', "
+            f"and is approved for {approved} data at most",
+            "read a less sensitive dataset, or have the vendor approved for it",
+            source.id,
+        )
+
+
+def _above(classification: Classification, approved: Classification) -> bool:
+    return CLASSIFICATIONS.index(classification) > CLASSIFICATIONS.index(approved)
+
+
+def _misplaced_fields(
+    relation: Relation, target: AnyElement, at: Callable[..., Location], source: str
+) -> Iterator[Finding]:
+    wanted = {"dataset": "datalake", "channel": "ledger", "organization": "ledger"}
+    for field, kind in wanted.items():
+        if getattr(relation, field) is not None and target.kind != kind:
+            yield finding(
+                "misplaced-field",
+                at(field),
+                f"'{field}' applies to {article(kind)} target, "
+                f"and '{target.id}' is {article(target.kind)}",
+                f"remove '{field}' from this relation",
+                source,
+            )
+
+
+def _ledger_relation(
+    ledger: Ledger, relation: Relation, at: Callable[..., Location], source: str
+) -> Iterator[Finding]:
+    channels = {channel.id: channel for channel in ledger.channels}
+    organizations = [org.id for org in ledger.organizations]
+    channel = channels.get(relation.channel) if relation.channel else None
+    if relation.channel is not None and channel is None:
+        yield unknown_member(
+            "unknown-channel", at("channel"), relation.channel, ledger, list(channels), source
+        )
+    if relation.organization is None:
+        return
+    if relation.organization not in organizations:
+        yield unknown_member(
+            "unknown-organization",
+            at("organization"),
+            relation.organization,
+            ledger,
+            organizations,
+            source,
+        )
+    elif channel is not None and relation.organization not in channel.members:
+        yield finding(
+            "not-channel-member",
+            at("organization"),
+            f"'{relation.organization}' is not a member of channel '{channel.id}' "
+            f"of ledger '{ledger.id}'",
+            "members of the channel: " + listing(list(channel.members)),
+            source,
+        )
