@@ -11,10 +11,7 @@ relative to itself (`place_svg`).
 
 from __future__ import annotations
 
-import base64
 import functools
-import hashlib
-import re
 import shutil
 import subprocess
 from collections.abc import Callable, Iterable
@@ -27,14 +24,12 @@ import graphviz
 
 from . import __version__
 from .cache import DiagramCache
-from .icons import MEDIA_TYPES, resource_root
+from .icons import resource_root
+from .svg import LINK_PREFIX, clean_markup, clean_svg, data_uri, standalone_svg
 from .views import View, ViewEdge, ViewNode
 
-LINK_PREFIX = "archatlas-link:"
-ICON_PREFIX = "archatlas-icon:"
 DEFAULT_TIMEOUT = 30.0
 FONT = "DejaVu Sans"
-SCALE = 0.75
 NODE_TEXT = "#2D3436"
 
 EDGE_STYLES = {
@@ -317,63 +312,6 @@ def render_all(
     return {key: results[key] for key, _, _ in sources}
 
 
-# --- cleaning and placing SVG ----------------------------------------------------------
-
-_PROLOG = re.compile(r"<\?xml.*?\?>|<!DOCTYPE.*?>|<!--.*?-->", re.DOTALL)
-_SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
-_ID = re.compile(r'\bid="([^"]+)"')
-_NAME = re.compile(r'\bname="[^"]*"')
-_PLACEHOLDER = re.compile(rf'"({LINK_PREFIX}|{ICON_PREFIX})([^"]*)"')
-
-
-def id_prefix(key: str) -> str:
-    """A prefix that keeps ids unique when several diagrams share a page."""
-    return "a-" + hashlib.sha1(key.encode()).hexdigest()[:8] + "-"
-
-
-def clean_markup(markup: str, key: str, custom_icons: dict[str, str] | None = None) -> str:
-    """Drop comments, prolog and machine paths; make ids unique."""
-    markup = _PROLOG.sub("", markup).strip()
-    markup = markup.replace(f'"{resource_root()}/', f'"{ICON_PREFIX}')
-    for icon, path in (custom_icons or {}).items():
-        markup = markup.replace(f'"{path}"', f'"{ICON_PREFIX}{icon}"')
-    prefix = id_prefix(key)
-    markup = _ID.sub(lambda m: f'id="{prefix}{m.group(1)}"', markup)
-    markup = _NAME.sub(f'name="{prefix}map"', markup)
-    return "\n".join(line for line in markup.splitlines() if line.strip())
-
-
-def clean_svg(svg: str, key: str, custom_icons: dict[str, str] | None = None) -> str:
-    """Clean markup, drawn at a fixed scale of its natural size."""
-    svg = clean_markup(svg, key, custom_icons)
-    # Three quarters of Graphviz' size keeps 12 pt labels readable; a wider
-    # diagram scrolls sideways instead of shrinking to the column.
-    return _SIZE.sub(
-        lambda m: (
-            f'<svg class="archatlas-svg" width="{float(m.group(1)) * SCALE:.0f}pt" '
-            f'height="{float(m.group(2)) * SCALE:.0f}pt"'
-        ),
-        svg,
-        count=1,
-    )
-
-
-def place_svg(svg: str, link: Callable[[str], str], icon: Callable[[str], str]) -> str:
-    """Resolve link and icon placeholders for the page the SVG is placed in."""
-
-    def replace(match: re.Match[str]) -> str:
-        prefix, value = match.groups()
-        return '"' + (link(value) if prefix == LINK_PREFIX else icon(value)) + '"'
-
-    return _PLACEHOLDER.sub(replace, svg)
-
-
-def standalone_svg(markup: str, link: Callable[[str], str], icon: Callable[[str], str]) -> str:
-    """A cleaned SVG as a file of its own: placeholders resolved, namespace declared."""
-    svg = place_svg(markup, link, icon)
-    return svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1) + "\n"
-
-
 def diagram_file(view: View, output: DiagramFormat, timeout: float = DEFAULT_TIMEOUT) -> bytes:
     """A view as an SVG or PNG file that needs no site: icons embedded, no links."""
     options = RenderOptions(output=output, timeout=timeout)
@@ -389,17 +327,3 @@ def diagram_file(view: View, output: DiagramFormat, timeout: float = DEFAULT_TIM
         lambda key: data_uri(files.get(key) or resource_root() / key),
     )
     return svg.encode("utf-8")
-
-
-def data_uri(path: Path) -> str:
-    """A file as a data: URI, for a diagram that stands alone."""
-    media_type = MEDIA_TYPES.get(path.suffix.lower(), "image/png")
-    return f"data:{media_type};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
-
-
-def icon_paths(svgs: Iterable[str]) -> set[str]:
-    """The icons (resource paths) that the SVGs use."""
-    found: set[str] = set()
-    for svg in svgs:
-        found.update(m.group(2) for m in _PLACEHOLDER.finditer(svg) if m.group(1) == ICON_PREFIX)
-    return found

@@ -20,17 +20,8 @@ from .findings import Finding, Location, did_you_mean, finding
 from .icons import resource_root
 from .model import Architecture
 from .pages import Layout, generate_pages, relative
-from .render import (
-    Progress,
-    Rendered,
-    RenderOptions,
-    data_uri,
-    icon_paths,
-    id_prefix,
-    place_svg,
-    render_all,
-    standalone_svg,
-)
+from .render import Progress, Rendered, RenderOptions, render_all
+from .svg import data_uri, icon_paths, id_prefix, place_svg, standalone_svg
 from .views import build_view
 
 ICON_FOLDER = "assets/archatlas/icons"
