@@ -40,7 +40,12 @@ def parser() -> argparse.ArgumentParser:
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = commands.add_parser("check", help="validate an architecture directory")
-    check.add_argument("directory", nargs="?", default="architecture", type=Path)
+    check.add_argument(
+        "directory",
+        nargs="?",
+        type=Path,
+        help="the architecture folder (default: from mkdocs.yml, else 'architecture')",
+    )
     check.add_argument("--format", choices=FORMATS, default="text")
     check.add_argument("--strict", action="store_true", help="warnings fail too")
 
@@ -49,7 +54,12 @@ def parser() -> argparse.ArgumentParser:
     render = commands.add_parser(
         "render", help="write the generated pages and diagrams into a folder"
     )
-    render.add_argument("directory", nargs="?", default="architecture", type=Path)
+    render.add_argument(
+        "directory",
+        nargs="?",
+        type=Path,
+        help="the architecture folder (default: from mkdocs.yml, else 'architecture')",
+    )
     render.add_argument("--out", required=True, type=Path, help="folder to write into")
     render.add_argument("--url-prefix", default="architecture", help="folder of the pages")
     render.add_argument("--allow-html", action="store_true", help="keep raw HTML in descriptions")
@@ -77,8 +87,13 @@ def parser() -> argparse.ArgumentParser:
     return main
 
 
+def default_directory() -> Path:
+    """The plugin's architecture_dir in ./mkdocs.yml, else 'architecture'."""
+    return Path(architecture_dir_from_config(Path("mkdocs.yml")) or "architecture")
+
+
 def run_check(args: argparse.Namespace) -> int:
-    directory: Path = args.directory
+    directory: Path = args.directory or default_directory()
     if not directory.is_dir():
         print(f"archatlas: error: '{directory}' is not a directory", file=sys.stderr)
         return EXIT_USAGE
@@ -88,7 +103,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_render(args: argparse.Namespace) -> int:
-    directory: Path = args.directory
+    directory: Path = args.directory or default_directory()
     if not directory.is_dir():
         print(f"archatlas: error: '{directory}' is not a directory", file=sys.stderr)
         return EXIT_USAGE
@@ -126,10 +141,10 @@ def run_diff(args: argparse.Namespace) -> int:
     if image is not None and image.suffix not in (".svg", ".png"):
         print(f"archatlas: error: --image must end in .svg or .png: '{image}'", file=sys.stderr)
         return EXIT_USAGE
-    folder = args.architecture_dir or architecture_dir_from_config(Path("mkdocs.yml"))
+    folder = args.architecture_dir or str(default_directory())
     with tempfile.TemporaryDirectory(prefix="archatlas-diff-") as scratch:
         try:
-            found = compare_sides(args.base, args.head, folder or "architecture", Path(scratch))
+            found = compare_sides(args.base, args.head, folder, Path(scratch))
         except SideError as error:
             print(f"archatlas: error: {error}", file=sys.stderr)
             return EXIT_USAGE

@@ -13,7 +13,7 @@ from typing import Any
 
 from .check import Result
 from .findings import Finding, Severity
-from .format import AnyElement, Relation
+from .format import AnyElement, Relation, relation_key
 
 # Lists of mappings that carry their own id: compared item by item.
 KEYED_LISTS = frozenset({"datasets", "organizations", "channels"})
@@ -102,7 +102,7 @@ def field_changes(before: AnyElement, after: AnyElement) -> list[FieldChange]:
 
 
 def _relation_path(relation: Relation) -> str:
-    return f"uses[{relation.to} {relation.verb or 'uses'}]"
+    return "uses[" + " ".join(relation_key(relation)) + "]"
 
 
 def _field_order(path: str) -> tuple[int, str]:
@@ -119,7 +119,7 @@ def _flat(element: AnyElement) -> dict[str, str]:
         for name, value in relation.model_dump(
             by_alias=True, exclude_none=True, exclude_defaults=True
         ).items():
-            if name not in ("to", "as"):
+            if name not in ("to", "as", "dataset", "channel", "organization"):
                 flat[f"{key}.{name}"] = _show(value)
     _flatten("", data, flat)
     return flat
@@ -151,12 +151,12 @@ def _show(value: Any) -> str:
 
 # --- relations and findings ---------------------------------------------------------------
 
-RelationKey = tuple[str, str, str]
+RelationKey = tuple[str, ...]
 
 
 def _relations(elements: Iterable[AnyElement]) -> dict[RelationKey, RelationChange]:
     return {
-        (element.id, relation.to, relation.verb or "uses"): RelationChange(element.id, relation)
+        (element.id, *relation_key(relation)): RelationChange(element.id, relation)
         for element in elements
         for relation in element.uses
     }

@@ -181,6 +181,13 @@ class LedgerNode(Grouped):
     endpoint: str | None = None
 
 
+def relation_key(relation: Relation) -> tuple[str, ...]:
+    """What tells two relations of one element apart: the same target may be
+    read for several datasets, or a ledger used on several channels."""
+    qualifiers = (relation.dataset, relation.channel, relation.organization)
+    return (relation.to, relation.verb or "uses", *(q for q in qualifiers if q))
+
+
 AnyElement = System | Team | Actor | Service | Vendor | Datastore | Datalake | Ledger | LedgerNode
 
 MODELS: dict[str, type[Element]] = {

@@ -83,8 +83,15 @@ def github(result: Result) -> str:
     return "".join(line + "\n" for line in lines) + summary(result) + "\n"
 
 
+def _suppressions(item: Finding) -> dict[str, object]:
+    """An accepted warning is reported as suppressed, with the element's reason."""
+    if not item.accepted:
+        return {}
+    return {"suppressions": [{"kind": "inSource", "justification": item.accepted}]}
+
+
 def sarif(result: Result) -> str:
-    """SARIF 2.1.0, as GitHub code scanning reads it: one run, every rule, open findings."""
+    """SARIF 2.1.0, as GitHub code scanning reads it: one run, every rule, every finding."""
     rules = sorted(RULES.values(), key=lambda rule: rule.id)
     index = {rule.id: number for number, rule in enumerate(rules)}
     data = {
@@ -108,6 +115,7 @@ def sarif(result: Result) -> str:
                 },
                 "results": [
                     {
+                        **_suppressions(item),
                         "ruleId": item.rule,
                         "ruleIndex": index[item.rule],
                         "level": item.severity.value,
@@ -123,7 +131,7 @@ def sarif(result: Result) -> str:
                             }
                         ],
                     }
-                    for item in result.open_findings
+                    for item in result.findings
                 ],
             }
         ],

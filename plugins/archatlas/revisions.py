@@ -76,7 +76,8 @@ def working_tree(architecture_dir: str) -> Side:
 
 
 def open_side(spec: str, architecture_dir: str, scratch: Path) -> Side:
-    """The side named `spec`: a directory, or else a git revision exported into `scratch`."""
+    """The side named `spec`: a directory, or else a git revision exported into `scratch`
+    (a folder of its own: it must not exist yet)."""
     folder = Path(spec)
     if folder.is_dir():
         inner = folder / architecture_dir
@@ -105,7 +106,7 @@ def _revision(spec: str, architecture_dir: str, scratch: Path) -> Side:
         raise SideError(f"'{spec}' is neither a directory nor a git revision")
     prefix = _git("rev-parse", "--show-prefix").stdout.decode().strip()
     path = f"{prefix}{Path(architecture_dir).as_posix().strip('/')}"
-    target = scratch / spec.replace("/", "_")
+    target = scratch
     target.mkdir(parents=True)
     exported = _git("archive", "--format=tar", commit.stdout.decode().strip(), "--", path)
     if exported.returncode == 0:
@@ -134,9 +135,9 @@ def compare_sides(
     base_spec: str, head_spec: str | None, architecture_dir: str, scratch: Path
 ) -> Comparison:
     """Check both sides (HEAD defaults to the working tree) and compare their models."""
-    base = open_side(base_spec, architecture_dir, scratch)
+    base = open_side(base_spec, architecture_dir, scratch / "base")
     head = (
-        open_side(head_spec, architecture_dir, scratch)
+        open_side(head_spec, architecture_dir, scratch / "head")
         if head_spec
         else working_tree(architecture_dir)
     )

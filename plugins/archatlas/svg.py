@@ -70,8 +70,7 @@ def place_svg(svg: str, link: Callable[[str], str], icon: Callable[[str], str]) 
 
 def standalone_svg(markup: str, link: Callable[[str], str], icon: Callable[[str], str]) -> str:
     """A cleaned SVG as a file of its own: placeholders resolved, namespace declared."""
-    svg = place_svg(markup, link, icon)
-    return svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1) + "\n"
+    return place_svg(markup, link, icon) + "\n"  # Graphviz declares the namespaces
 
 
 def data_uri(path: Path) -> str:

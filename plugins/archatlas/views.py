@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-from .format import AnyElement, Datalake, Ledger, LedgerNode, Relation
+from .format import AnyElement, Datalake, Ledger, LedgerNode, Relation, relation_key
 from .icons import custom_icon_key, icon_for, icon_for_kind
 from .model import Architecture
 
@@ -348,14 +348,14 @@ def diff_view(base: Architecture, head: Architecture, changed: Iterable[str]) ->
 
 
 def _diff_edges(base: Architecture, head: Architecture, chosen: set[str]) -> tuple[ViewEdge, ...]:
-    def edges(arch: Architecture) -> dict[tuple[str, str, str], ViewEdge]:
-        found: dict[tuple[str, str, str], ViewEdge] = {}
+    def edges(arch: Architecture) -> dict[tuple[str, ...], ViewEdge]:
+        found: dict[tuple[str, ...], ViewEdge] = {}
         for element in arch.elements:
             if element.id in chosen:
                 for relation in element.uses:
                     if relation.to in chosen:
                         edge = relation_edge(element.id, relation)
-                        found[(edge.source, edge.target, relation.verb or "uses")] = edge
+                        found[(element.id, *relation_key(relation))] = edge
         return found
 
     before, after = edges(base), edges(head)
