@@ -7,6 +7,8 @@ reordered, is no change. Elements are matched by id, relations by
 
 from __future__ import annotations
 
+import posixpath
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -69,8 +71,8 @@ def compare(base: Result, head: Result) -> Diff:
             changed.append(ElementChange(after[element_id], tuple(fields)))
     relations_before = _relations(base.architecture.elements)
     relations_after = _relations(head.architecture.elements)
-    findings_before = _findings(base.open_findings)
-    findings_after = _findings(head.open_findings)
+    findings_before = _findings(base)
+    findings_after = _findings(head)
     return Diff(
         added=tuple(after[i] for i in sorted(after.keys() - before.keys())),
         removed=tuple(before[i] for i in sorted(before.keys() - after.keys())),
@@ -169,17 +171,28 @@ def _pick(
 
 
 FindingKey = tuple[str, str, str]
+_POSITION = re.compile(r"\S+:\d+:\d+")
 
 
-def _findings(findings: Iterable[Finding]) -> dict[FindingKey, Finding]:
-    # Findings about an element follow it when it moves between files; the
-    # others (a file's YAML) are tied to their file.
-    return {(item.rule, item.element or item.path, item.message): item for item in findings}
+def _findings(result: Result) -> dict[FindingKey, list[Finding]]:
+    """Open findings grouped by what they say, wherever they stand.
+
+    Findings about an element follow it when it moves between files; the
+    others (a file's YAML) are tied to their file, within the architecture
+    folder. Positions quoted in messages ("already used at a.yaml:2:5") are
+    left out: an edit above them moves them without changing the finding.
+    """
+    groups: dict[FindingKey, list[Finding]] = {}
+    for item in result.open_findings:
+        where = item.element or posixpath.relpath(item.path, result.root)
+        key = (item.rule, where, _POSITION.sub("…", item.message))
+        groups.setdefault(key, []).append(item)
+    return groups
 
 
 def _pick_findings(
-    side: dict[FindingKey, Finding], other: dict[FindingKey, Finding]
+    side: dict[FindingKey, list[Finding]], other: dict[FindingKey, list[Finding]]
 ) -> tuple[Finding, ...]:
-    return tuple(
-        sorted((side[key] for key in side.keys() - other.keys()), key=lambda f: f.sort_key)
-    )
+    """The findings of `side` beyond those `other` has: a second identical error counts."""
+    picked = [item for key, items in side.items() for item in items[len(other.get(key, [])) :]]
+    return tuple(sorted(picked, key=lambda f: f.sort_key))

@@ -320,7 +320,7 @@ def diagram_file(view: View, output: DiagramFormat, timeout: float = DEFAULT_TIM
         raise RenderError(rendered.error)
     if output == "png":
         return rendered.image
-    files = {key: Path(path) for key, path in view.custom_icons.items()}
+    files = {key: Path(path) for path, key in view.custom_icons.items()}
     svg = standalone_svg(
         rendered.markup,
         lambda _: "#",

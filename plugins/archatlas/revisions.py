@@ -32,6 +32,7 @@ class Side:
     label: str  # as the user named it: "main", "HEAD~1", "the working tree"
     architecture: Path  # the folder to check
     base: Path  # findings name files relative to this folder
+    exists: bool = True  # False: a revision without the folder (all is added)
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -118,8 +119,9 @@ def _revision(spec: str, architecture_dir: str, scratch: Path) -> Side:
     # A revision without the folder has an empty architecture: all is added.
     root = target / prefix
     folder = root / architecture_dir
+    exists = folder.is_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    return Side(spec, folder, root)
+    return Side(spec, folder, root, exists)
 
 
 @dataclass(frozen=True)
@@ -135,12 +137,23 @@ def compare_sides(
     base_spec: str, head_spec: str | None, architecture_dir: str, scratch: Path
 ) -> Comparison:
     """Check both sides (HEAD defaults to the working tree) and compare their models."""
-    base = open_side(base_spec, architecture_dir, scratch / "base")
-    head = (
-        open_side(head_spec, architecture_dir, scratch / "head")
-        if head_spec
-        else working_tree(architecture_dir)
-    )
+    try:
+        base = open_side(base_spec, architecture_dir, scratch / "base")
+    except SideError as error:
+        raise SideError(f"BASE: {error}") from error
+    try:
+        head = (
+            open_side(head_spec, architecture_dir, scratch / "head")
+            if head_spec
+            else working_tree(architecture_dir)
+        )
+    except SideError as error:
+        raise SideError(f"HEAD: {error}") from error
+    if not base.exists and not head.exists:
+        raise SideError(
+            f"neither {base.label} nor {head.label} has an architecture folder "
+            f"'{architecture_dir}' (see --architecture-dir)"
+        )
     before = check_directory(base.architecture, base=base.base)
     after = check_directory(head.architecture, base=head.base)
     return Comparison(base, head, before, after, compare(before, after))

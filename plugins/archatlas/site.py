@@ -134,7 +134,7 @@ def build_site(
         wanted |= view_references(source)
     views = [view for key in sorted(wanted) if (view := build_view(arch, key)) is not None]
     diagrams = render_all(views, options.render, progress)
-    custom = {key: Path(path) for view in views for key, path in view.custom_icons.items()}
+    custom = {key: Path(path) for view in views for path, key in view.custom_icons.items()}
     return Site(arch, options, pages, diagrams, custom)
 
 

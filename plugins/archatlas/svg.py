@@ -35,7 +35,7 @@ def clean_markup(markup: str, key: str, custom_icons: dict[str, str] | None = No
     """Drop comments, prolog and machine paths; make ids unique."""
     markup = _PROLOG.sub("", markup).strip()
     markup = markup.replace(f'"{resource_root()}/', f'"{ICON_PREFIX}')
-    for icon, path in (custom_icons or {}).items():
+    for path, icon in (custom_icons or {}).items():
         markup = markup.replace(f'"{path}"', f'"{ICON_PREFIX}{icon}"')
     prefix = id_prefix(key)
     markup = _ID.sub(lambda m: f'id="{prefix}{m.group(1)}"', markup)

@@ -66,8 +66,11 @@ class View:
 
     @property
     def custom_icons(self) -> dict[str, str]:
-        """Custom icon key -> file, for the nodes that draw their own icon."""
-        return {node.icon: node.icon_file for node in self.nodes if node.icon_file}
+        """Custom icon file -> its key, for the nodes that draw their own icon.
+
+        Keyed by file: two files with the same content (one per side of a
+        diff) share a key, and each must be replaced by it."""
+        return {node.icon_file: node.icon for node in self.nodes if node.icon_file}
 
 
 # --- building blocks ---------------------------------------------------------------

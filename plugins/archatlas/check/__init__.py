@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..findings import Finding, Severity
-from ..load import LoadLimits, load_directory
+from ..load import LoadLimits, display_path, load_directory
 from ..model import Architecture, build
 from .fields import check_acceptances, check_icons, check_links, check_orphans, check_runtimes
 from .ledgers import check_ledgers
@@ -31,6 +31,7 @@ class Result:
     architecture: Architecture
     findings: tuple[Finding, ...]
     files: tuple[str, ...]
+    root: str = "."  # the architecture folder, as finding paths name it
 
     @property
     def open_findings(self) -> tuple[Finding, ...]:
@@ -54,7 +55,8 @@ def check_directory(
         architecture, schema_findings = build(loaded.documents)
         findings = [*loaded.findings, *schema_findings, *check(architecture, root)]
         findings = apply_acceptances(architecture, findings)
-    return Result(architecture, tuple(sorted(findings, key=lambda f: f.sort_key)), loaded.files)
+    ordered = tuple(sorted(findings, key=lambda f: f.sort_key))
+    return Result(architecture, ordered, loaded.files, display_path(root, base))
 
 
 @contextmanager
