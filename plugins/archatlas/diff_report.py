@@ -71,48 +71,46 @@ def _finding_row(item: Finding) -> list[str]:
     ]
 
 
+ELEMENT_HEADER = ["Element", "Kind", "System"]
+RELATION_HEADER = ["From", "As", "To", "Protocol", "Data", "Detail"]
+FINDING_HEADER = ["Severity", "Rule", "Where", "Message"]
+
+
+def _sections(diff: Diff) -> list[tuple[str, list[str], list[list[str]]]]:
+    """(title, header, rows) of each table the Markdown may hold, in order."""
+    changes = [
+        [
+            f"{_cell(c.element.title)} (`{c.element.id}`)",
+            f"`{f.field}`",
+            _cell(f.before),
+            _cell(f.after),
+        ]
+        for c in diff.changed
+        for f in c.fields
+    ]
+    return [
+        ("Added", ELEMENT_HEADER, [_element_row(e) for e in diff.added]),
+        ("Removed", ELEMENT_HEADER, [_element_row(e) for e in diff.removed]),
+        ("Changed", ["Element", "Field", "Before", "After"], changes),
+        ("Relations added", RELATION_HEADER, [_relation_row(r) for r in diff.relations_added]),
+        ("Relations removed", RELATION_HEADER, [_relation_row(r) for r in diff.relations_removed]),
+        (
+            "Findings introduced",
+            FINDING_HEADER,
+            [_finding_row(f) for f in diff.findings_introduced],
+        ),
+        ("Findings fixed", FINDING_HEADER, [_finding_row(f) for f in diff.findings_fixed]),
+    ]
+
+
 def as_markdown(diff: Diff, base: str, head: str) -> str:
     lines = [f"## Architecture changes: {markdown.text(base)} → {markdown.text(head)}", ""]
     if diff.is_empty and not diff.findings_introduced and not diff.findings_fixed:
         return "\n".join([*lines, "No change to the architecture.", ""])
     lines += [f"**{summary(diff)}.**", ""]
-    if diff.added:
-        lines += [
-            "### Added",
-            "",
-            *_table(["Element", "Kind", "System"], map(_element_row, diff.added)),
-        ]
-    if diff.removed:
-        rows = list(map(_element_row, diff.removed))
-        lines += ["### Removed", "", *_table(["Element", "Kind", "System"], rows)]
-    if diff.changed:
-        rows = [
-            [
-                f"{_cell(c.element.title)} (`{c.element.id}`)",
-                f"`{f.field}`",
-                _cell(f.before),
-                _cell(f.after),
-            ]
-            for c in diff.changed
-            for f in c.fields
-        ]
-        lines += ["### Changed", "", *_table(["Element", "Field", "Before", "After"], rows)]
-    header = ["From", "As", "To", "Protocol", "Data", "Detail"]
-    if diff.relations_added:
-        lines += [
-            "### Relations added",
-            "",
-            *_table(header, map(_relation_row, diff.relations_added)),
-        ]
-    if diff.relations_removed:
-        rows = list(map(_relation_row, diff.relations_removed))
-        lines += ["### Relations removed", "", *_table(header, rows)]
-    header = ["Severity", "Rule", "Where", "Message"]
-    if diff.findings_introduced:
-        rows = list(map(_finding_row, diff.findings_introduced))
-        lines += ["### Findings introduced", "", *_table(header, rows)]
-    if diff.findings_fixed:
-        lines += ["### Findings fixed", "", *_table(header, map(_finding_row, diff.findings_fixed))]
+    for title, header, rows in _sections(diff):
+        if rows:
+            lines += [f"### {title}", "", *_table(header, rows)]
     return "\n".join(lines)
 
 
