@@ -14,8 +14,9 @@ themselves. Rows run through the real commands as subprocesses:
   missing, and inputs that make Graphviz fail.
 - Cache rows: corrupt entries and a build killed midway.
 
-A row whose outcome is a known bug in plugins/ is xfail(strict) with the
-exact reason, so fixing the bug turns the row into a failure to update.
+A row may name a known bug in plugins/ (`bug=`): it is then xfail(strict)
+with the exact reason, so fixing the bug turns the row into a failure to
+update. None is open.
 Details live in the other test files (test_load, test_site, test_cache...);
 this file is the list. docs/security.md maps each threat to these rows.
 """
@@ -160,13 +161,6 @@ def E(where: str, rule: str) -> str:
     return f"architecture/{where}: error[{rule}]"
 
 
-TERMINAL_BUG = (
-    "BUG: `archatlas check` prints user text (keys, values, file names) with its control "
-    'characters: a key written as "\\e[2J\\e]0;owned\\a\\rfake" clears the terminal, sets its '
-    "title and overwrites the finding line in a developer's terminal or a CI log. Findings "
-    "should show control characters escaped (e.g. \\x1b), as repr() does."
-)
-
 CHECK_CASES = [
     # Code execution through YAML tags: refused, and nothing runs.
     CheckCase(
@@ -273,8 +267,6 @@ CHECK_CASES = [
         "utf-32.yaml",
         (E("utf-32.yaml:1:1", "not-text"),),
         absent=("UTF-16",),
-        bug="BUG (minor): a UTF-32 file (BOM FF FE 00 00) is reported as 'the file is UTF-16 "
-        "text, not UTF-8': load.decode tests the UTF-16 BOM, a prefix of UTF-32's, first",
     ),
     CheckCase("utf-8-bom-positions", "utf-8-bom.yaml", (E("utf-8-bom.yaml:3:1", "unknown-field"),)),
     CheckCase("crlf-positions", "crlf.yaml", (E("crlf.yaml:3:1", "unknown-field"),)),
@@ -298,7 +290,6 @@ CHECK_CASES = [
         "terminal-escape.yaml",
         (E("terminal-escape.yaml:3:1", "unknown-field"),),
         absent=("\x1b", "\x07", "\r"),
-        bug=TERMINAL_BUG,
     ),
     # Documents that are not mappings; values hidden by duplicate keys.
     CheckCase(
@@ -379,11 +370,6 @@ CHECK_CASES = [
         "icon-svg-with-script",
         "icon-svg-script",
         (E("element.yaml:3:7", "bad-icon"),),
-        bug="BUG: an SVG icon holding <script> and onload= passes the bad-icon rule (b'<svg' in "
-        "its head is enough) and, wherever Graphviz can load SVG images, is published verbatim "
-        "at assets/archatlas/icons/custom/<hash>.svg: opening that URL runs the script in the "
-        "site's origin (stored XSS). Reject scripted SVG (script, foreignObject, on* attributes, "
-        "javascript: hrefs) or publish SVG icons only as data: URIs",
     ),
     # Link URLs: only http(s), mailto and relative URLs.
     *[
@@ -695,10 +681,6 @@ def _has_diagram(page: Page) -> None:
     assert len(page.diagrams) == 1 and "<svg" in page.diagrams[0], page.diagrams
 
 
-MARKDOWN_BUG = (
-    "BUG: markdown.description decides what is code with its own regexes, which disagree "
-    "with Python-Markdown: "
-)
 SITE_CASES = [
     SiteCase("esc-name-script", name="<script>alert(1)</script>"),
     SiteCase("esc-name-handler", name="<img src=x onerror=alert(1)>"),
@@ -720,72 +702,35 @@ SITE_CASES = [
     SiteCase("esc-link-url", check=_one_whole_link),
     SiteCase(
         "bug-tag-backticks",
-        bug="BUG: markdown.code() fences a value holding '``' with '``' too, so the tag "
-        "'a `` <img src=x onerror=alert(1)>' closes its code span early and the rest is raw "
-        "HTML on the element page (stored XSS). Use a fence longer than the longest backtick "
-        "run in the value",
     ),
     SiteCase(
         "bug-tag-carriage-return",
-        bug="BUG: markdown.code() and markdown.text() replace '\\n' but not '\\r', which "
-        "Python-Markdown reads as a line break: the tag 'x\\r[r]: javascript:alert(1)//' "
-        "defines a link reference on the page, and the description '[click][r]' (whose own "
-        'definitions are checked, not its uses) becomes <a href="javascript:..."> (XSS)',
     ),
     SiteCase(
         "bug-description-escaped-backtick",
-        bug=MARKDOWN_BUG + "'\\`<img src=x onerror=alert(1)>`' is a code span to _CODE_SPAN "
-        "(left unescaped) but an escaped backtick to Markdown, so the <img onerror> is raw "
-        "HTML (XSS). Same cause: a code span across a blank line ('`x\\n\\n<img ...>\\n\\n`'), "
-        "which Markdown splits into paragraphs",
     ),
     SiteCase(
         "bug-description-unclosed-fence",
-        bug=MARKDOWN_BUG + "an unclosed ``` fence makes the rest of the description code to "
-        "_split_code (left unescaped), but superfences and Python-Markdown need a closing "
-        "fence, so '```\\n<img src=x onerror=alert(1)>' is raw HTML (XSS); site.py's fence "
-        "tracker also takes the rest of the page as code, so the element's own diagram is "
-        "never drawn (error[unknown-reference] 'no view element/...')",
     ),
     SiteCase(
         "bug-description-quote-reference",
-        bug="BUG: markdown._REFERENCE only checks link reference definitions at the start of a "
-        "line, but Markdown also reads them inside block quotes: '> [r]: javascript:alert(1)' "
-        "then '[click][r]' is <a href=\"javascript:alert(1)\"> (XSS)",
     ),
     SiteCase(
         "bug-description-list-reference",
-        bug="BUG: markdown._REFERENCE misses link reference definitions inside list items: "
-        "'- [r]: javascript:alert(1)' then '[click][r]' is <a href=\"javascript:alert(1)\"> (XSS)",
     ),
     SiteCase(
         "bug-description-link-newline",
-        bug="BUG: markdown._LINK_TARGET stops at whitespace, so in '[click](java\\nscript:"
-        "alert(1))' it checks only 'java'; Python-Markdown keeps the newline in the href and "
-        "browsers drop it: the link runs javascript:alert(1) (XSS)",
     ),
     SiteCase(
         "bug-file-name-backticks",
-        bug="BUG: element.md.j2 writes the source path in a plain code span "
-        "('*Defined in `{{ path }}`*', and the findings tables), so a file named "
-        "'x`<img src=x onerror=alert(1)>`.yaml' puts raw HTML on the page (XSS). Use "
-        "markdown.code() (fixed as above) for paths",
     ),
     SiteCase(
         "bug-name-carriage-return",
         name="Safe name\r# Injected heading",
-        bug="BUG: markdown.text() leaves '\\r' in names, titles and protocols, and Markdown "
-        "reads it as a line break: the name 'Safe name\\r# Injected heading' makes two "
-        "headings, and in a table cell it starts a new row. Replace \\r (and \\r\\n) like \\n",
     ),
     SiteCase(
         "bug-name-right-bracket",
         check=_has_diagram,
-        bug="BUG: the element page embeds its diagram as '![Diagram of NAME](arch:view/...)' "
-        "and site._REFERENCE ('\\[[^\\]\\n]*\\]') stops at the escaped '\\]' of a name holding "
-        "']', so view_references misses the view: it is never drawn, the page shows no "
-        "diagram and the build logs error[unknown-reference] \"no view 'element/ID'\" (fails "
-        "--strict) although `archatlas check` passes",
     ),
 ]
 
@@ -836,9 +781,9 @@ def test_diagram_label_is_the_text(case: DotCase, site: Build) -> None:
     svg = page.diagrams[0]
     assert "<b>" not in svg and "<i>" not in svg and 'font-weight="bold"' not in svg
     assert "evil" not in re.findall(r'<g id="[^"]*" class="(?:node|cluster)">', svg)
+    # A node's name is one line: its line breaks are drawn as spaces.
     shown = [" ".join(text.split()) for text in page.svg_texts]
-    for line in case.text.split("\n"):
-        assert " ".join(line.split()) in shown, (line, shown)
+    assert " ".join(case.text.split()) in shown, (case.text, shown)
 
 
 # --- Graphviz failing, and inputs that make it fail --------------------------------------
@@ -911,11 +856,6 @@ class RenderCase:
     bug: str = ""
 
 
-GRAPHVIZ_LIMIT_BUG = (
-    "BUG: `archatlas check` accepts the name, but Graphviz cannot read the DOT that "
-    "render.dot_source makes of it, so every diagram showing the element fails with "
-    "error[diagram-failed] (a failed --strict build): "
-)
 RENDER_CASES = [
     RenderCase(
         "dot-hangs",
@@ -942,36 +882,22 @@ RENDER_CASES = [
     RenderCase(
         "name-with-nul",
         name='"a\\0b"',
-        bug=GRAPHVIZ_LIMIT_BUG + 'a NUL character (YAML "\\0") ends the DOT string early '
-        "('syntax error ... near \\'). Drop or replace control characters in DOT labels",
     ),
     RenderCase(
         "name-17000-characters",
         name="x" * 17_000,
-        bug=GRAPHVIZ_LIMIT_BUG + "Graphviz refuses a quoted string longer than 16,384 bytes "
-        "('longer than 16384?'). Truncate labels, or limit the length of names in the format",
     ),
     RenderCase(
         "name-dot-keyword-trailing-newline",
         source="name-dot-keyword-trailing-newline.yaml",
-        bug="BUG (found by fuzz/fuzz_render.py): a name ending in a newline, as a YAML block "
-        "scalar ('name: |' then 'node') gives, is drawn without quotes when the rest is a DOT "
-        "id: graphviz.quoting.quote tests ids with a pattern ending in '$', which matches "
-        "before a final newline, and compares 'node\\n' with its keywords. The tooltip (and a "
-        "system's cluster label) becomes 'tooltip=node', a syntax error: every diagram showing "
-        "the element fails (error[diagram-failed]); for other names the newline is just lost. "
-        "Strip or escape newlines in _label and in the tooltip, or quote labels always",
     ),
     RenderCase(
         "icon-file-name-with-quote",
         setup=_quote_icon,
+        # The file name would reach Graphviz and the page: refused by check.
+        exit=1,
+        expect=("error[bad-icon]",),
         absent=("Traceback",),
-        bug="BUG: an icon file named 'i.png\" onload=\"alert(1)' (a PNG) passes check, but its "
-        "custom icon key keeps the suffix '.png\" onload=\"alert(1)', which the SVG placeholder "
-        "pattern ('[^\"]*') cuts at the quote: Site.icons then looks for "
-        "resources/custom/<hash>.png, "
-        "and `archatlas render` and `mkdocs build` die with a FileNotFoundError traceback. "
-        "Name custom icons by hash and a known image suffix only",
     ),
 ]
 
@@ -1058,16 +984,6 @@ def test_build_killed_midway_then_rebuilt(tmp_path: Path) -> None:
     assert files_of(folder / "out") == files_of(clean / "out")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: cache entries are trusted as they are: the checksum detects damage, not "
-    "forgery, and the SVG read from the cache is inlined into pages unsanitised. The default "
-    "cache folder, .cache/archatlas, lies inside the checkout, so a pull request can commit "
-    "(git add -f) an entry whose key anyone can compute (sha256 of `dot -V`, the archatlas "
-    "version, the format and the DOT source) holding <script>: the next build publishes it "
-    "(stored XSS). Keep the default cache outside the repository, authenticate entries "
-    "(e.g. an HMAC with a per-machine key), or strip script from SVG after the cache",
-)
 def test_cache_entry_committed_with_a_script_is_not_published(tmp_path: Path) -> None:
     folder = small_project(tmp_path)
     assert render(folder).returncode == 0  # the default cache: .cache/archatlas
@@ -1093,11 +1009,6 @@ def test_cache_entry_committed_with_a_script_is_not_published(tmp_path: Path) ->
 # --- unit-level rows ---------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (cosmetic): markdown.code('') is '``', which Markdown shows as two backticks "
-    "rather than an empty code span: an empty tag ('tags: [\"\"]') shows as ``",
-)
-def test_empty_tag_is_an_empty_code_span() -> None:
+def test_empty_tag_shows_nothing() -> None:
     html = python_markdown.markdown(f"tags: {markdown.code('')} {markdown.code('x')}")
-    assert html.count("<code>") == 2, html
+    assert html == "<p>tags:  <code>x</code></p>", html

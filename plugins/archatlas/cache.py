@@ -38,6 +38,8 @@ class DiagramCache:
     def get(self, key: str) -> bytes | None:
         path = self._path(key)
         try:
+            if not path.is_file():  # missing, or a pipe or device planted there
+                return None
             data = path.read_bytes()
         except OSError:
             return None

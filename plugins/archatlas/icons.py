@@ -85,7 +85,8 @@ MEDIA_TYPES = {
 def custom_icon_key(path: Path) -> str:
     """An element's own icon, named by its content: no path of the machine shows."""
     digest = hashlib.sha1(path.read_bytes()).hexdigest()[:16]
-    return f"{CUSTOM_FOLDER}/{digest}{path.suffix.lower()}"
+    suffix = path.suffix.lower()
+    return f"{CUSTOM_FOLDER}/{digest}{suffix if suffix in MEDIA_TYPES else '.png'}"
 
 
 def icon_for_kind(kind: str) -> str:

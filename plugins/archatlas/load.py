@@ -136,16 +136,22 @@ def _too_large(at: Location, size: int, limit: int) -> Finding:
     )
 
 
-UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+OTHER_ENCODINGS = (
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
 
 
 def decode(data: bytes, shown: str, findings: list[Finding]) -> str | None:
-    if data.startswith(UTF16_BOMS):
+    encoding = next((name for bom, name in OTHER_ENCODINGS if data.startswith(bom)), None)
+    if encoding:
         findings.append(
             finding(
                 "not-text",
                 Location(shown, 1, 1),
-                "the file is UTF-16 text, not UTF-8",
+                f"the file is {encoding} text, not UTF-8",
                 "save it as UTF-8 (in PowerShell: Out-File -Encoding utf8)",
             )
         )

@@ -1,15 +1,22 @@
-"""Putting user text into Markdown safely.
+"""Putting user text into pages safely.
 
-Names, tags and titles are plain text: every character that Markdown or
-HTML would read as syntax is escaped. Descriptions are Markdown: they keep
-their formatting, but raw HTML and attribute lists are escaped outside code
-(unless the site allows HTML) and links with a script scheme are dropped.
+Names, tags and titles are plain text: control characters become spaces and
+every character that Markdown or HTML would read as syntax is escaped.
+Descriptions are Markdown: they are rendered here, on their own, and the
+HTML is then cut down to a short list of harmless elements and attributes,
+with links whose scheme could run script removed. Deciding after rendering
+leaves no room for the parser and the filter to disagree about what is code
+or a link. With `allow_html` the site owner trusts the input: raw HTML stays,
+script links still go.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from html.parser import HTMLParser
+
+import markdown as python_markdown
 
 from .urls import is_safe_url
 
@@ -17,24 +24,34 @@ from .urls import is_safe_url
 # would stay visible.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 _ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~])")
-_FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})", re.MULTILINE)
-_CODE_SPAN = re.compile(r"(`+)(?:.+?)\1", re.DOTALL)
-_LINK_TARGET = re.compile(r"(\]\(\s*<?)([^)\s>]*)")
-_REFERENCE = re.compile(r"^(\s{0,3}\[[^\]]+\]:\s*<?)(\S+?)(>?)(?=\s|$)", re.MULTILINE)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+_BACKTICKS = re.compile(r"`+")
 REMOVED_LINK = "#link-removed"
+
+
+def one_line(value: object) -> str:
+    """The text on one line: line breaks and other control characters become spaces."""
+    return _CONTROL.sub(" ", str(value))
 
 
 def text(value: object) -> str:
     """Plain text for a Markdown paragraph or table cell."""
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", str(value)).replace("\n", " ")
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", one_line(value))
     return html.escape(escaped, quote=False)
 
 
 def code(value: object) -> str:
-    """A code span: Markdown and HTML stay literal inside it."""
-    content = str(value).replace("\n", " ")
-    fence = "``" if "`" in content else "`"
-    return f"{fence} {content} {fence}" if fence == "``" else f"`{content}`"
+    """A code span: Markdown and HTML stay literal inside it.
+
+    The fence is one backtick longer than the longest run inside, so no
+    backtick in the value can close the span early.
+    """
+    content = one_line(value)
+    if not content.strip():
+        return ""  # an empty code span would show its backticks
+    longest = max((len(run) for run in _BACKTICKS.findall(content)), default=0)
+    fence = "`" * (longest + 1)
+    return f"{fence} {content} {fence}" if longest else f"{fence}{content}{fence}"
 
 
 def plain(escaped: str) -> str:
@@ -54,47 +71,77 @@ def link_target(url: str) -> str:
     return _NOT_IN_LINK_TARGET.sub(lambda m: f"%{ord(m.group(0)):02X}", safe_url(url))
 
 
+# --- descriptions ---------------------------------------------------------------------------
+
+ALLOWED_TAGS = frozenset(
+    {"p", "br", "hr", "em", "strong", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li"}
+    | {"a", "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td"}
+    | {"del", "sup", "sub", "span"}
+)
+ALLOWED_ATTRIBUTES = {
+    "a": frozenset({"href", "title"}),
+    "th": frozenset({"align"}),
+    "td": frozenset({"align"}),
+    "code": frozenset({"class"}),
+}
+DROPPED_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "template"})
+VOID_TAGS = frozenset({"br", "hr", "img", "input", "meta", "link", "area", "source", "wbr"})
+URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "background"})
+
+
 def description(value: str, allow_html: bool = False) -> str:
-    """A Markdown description, made safe for the published site."""
-    return "".join(
-        part if is_code else _safe_prose(part, allow_html) for part, is_code in _split_code(value)
-    )
+    """A Markdown description as safe HTML, in a block the page leaves alone."""
+    renderer = python_markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"])
+    rendered = renderer.convert(value)
+    body = _Filter(allow_html).run(rendered)
+    return f'<div class="archatlas-description" markdown="0">\n{body}\n</div>'
 
 
-def _safe_prose(prose: str, allow_html: bool) -> str:
-    if not allow_html:
-        # '<' opens raw HTML and '{:' an attribute list (event handlers).
-        prose = prose.replace("<", "&lt;").replace("{", "&#123;")
-    prose = _LINK_TARGET.sub(lambda m: m.group(1) + safe_url(m.group(2)), prose)
-    return _REFERENCE.sub(lambda m: m.group(1) + safe_url(m.group(2)) + m.group(3), prose)
+class _Filter(HTMLParser):
+    """Re-writes HTML keeping only allowed elements and attributes (or, when HTML
+    is allowed, every element but script links), with all text escaped again."""
 
+    def __init__(self, allow_html: bool) -> None:
+        super().__init__(convert_charrefs=True)
+        self.allow_html = allow_html
+        self.out: list[str] = []
+        self.dropping = 0  # depth inside an element dropped with its content
 
-def _split_code(value: str) -> list[tuple[str, bool]]:
-    """The text cut into (part, is_code): fenced blocks and code spans are code."""
-    parts: list[tuple[str, bool]] = []
-    position = 0
-    while position < len(value):
-        opening = _FENCE.search(value, position)
-        if opening is None:
-            parts.extend(_split_spans(value[position:]))
-            break
-        parts.extend(_split_spans(value[position : opening.start()]))
-        fence = opening.group("fence")
-        closing = re.compile(
-            rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}\s*$", re.MULTILINE
-        ).search(value, opening.end())
-        end = closing.end() if closing else len(value)
-        parts.append((value[opening.start() : end], True))
-        position = end
-    return parts
+    def run(self, markup: str) -> str:
+        self.feed(markup)
+        self.close()
+        return "".join(self.out).strip()
 
+    def _keeps(self, tag: str) -> bool:
+        return self.allow_html or tag in ALLOWED_TAGS
 
-def _split_spans(prose: str) -> list[tuple[str, bool]]:
-    parts: list[tuple[str, bool]] = []
-    position = 0
-    for span in _CODE_SPAN.finditer(prose):
-        parts.append((prose[position : span.start()], False))
-        parts.append((span.group(0), True))
-        position = span.end()
-    parts.append((prose[position:], False))
-    return parts
+    def _attributes(self, tag: str, attrs: list[tuple[str, str | None]]) -> str:
+        kept = []
+        allowed = ALLOWED_ATTRIBUTES.get(tag, frozenset())
+        for name, value in attrs:
+            if name.startswith("on") or not (self.allow_html or name in allowed):
+                continue
+            if name in URL_ATTRIBUTES and not is_safe_url(value or ""):
+                value = REMOVED_LINK
+            kept.append(f' {name}="{html.escape(value or "", quote=True)}"')
+        return "".join(kept)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in DROPPED_WITH_CONTENT and tag not in VOID_TAGS:
+            self.dropping += 1
+        elif not self.dropping and self._keeps(tag):
+            self.out.append(f"<{tag}{self._attributes(tag, attrs)}>")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if not self.dropping and self._keeps(tag) and tag not in DROPPED_WITH_CONTENT:
+            self.out.append(f"<{tag}{self._attributes(tag, attrs)}>")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in DROPPED_WITH_CONTENT:
+            self.dropping = max(0, self.dropping - 1)
+        elif not self.dropping and self._keeps(tag) and tag not in VOID_TAGS:
+            self.out.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        if not self.dropping:
+            self.out.append(html.escape(data, quote=False))

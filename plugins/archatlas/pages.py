@@ -218,7 +218,9 @@ def generate_pages(
             info=ElementFacts(arch, element),
             views=diagram_views(element),
             findings=by_element.get(element.id, []),
-            description=markdown.description(element.description or "", allow_html),
+            description=(
+                markdown.description(element.description, allow_html) if element.description else ""
+            ),
         )
     return pages
 

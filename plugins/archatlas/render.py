@@ -25,7 +25,15 @@ import graphviz
 from . import __version__
 from .cache import DiagramCache
 from .icons import resource_root
-from .svg import LINK_PREFIX, clean_markup, clean_svg, data_uri, standalone_svg
+from .markdown import one_line
+from .svg import (
+    LINK_PREFIX,
+    clean_markup,
+    clean_svg,
+    data_uri,
+    is_plain_drawing,
+    standalone_svg,
+)
 from .views import View, ViewEdge, ViewNode
 
 DEFAULT_TIMEOUT = 30.0
@@ -82,10 +90,20 @@ class Rendered:
 # --- DOT source --------------------------------------------------------------------
 
 
+MAX_LABEL = 60  # characters of a name drawn in a node; the page holds it whole
+
+
+def _one_line(text: str) -> str:
+    """A label line: no control characters (dot refuses some), not too long."""
+    line = one_line(text).strip()
+    return line if len(line) <= MAX_LABEL else line[: MAX_LABEL - 1] + "…"
+
+
 def _label(*lines: str) -> str:
     # graphviz.escape stops user text from being read as an HTML-like label
     # or as DOT escapes; the joining "\n" is DOT's own line break.
-    joined: str = graphviz.nohtml("\\n".join(graphviz.escape(line) for line in lines if line))
+    parts = (graphviz.escape(line) for line in map(_one_line, lines) if line)
+    joined: str = graphviz.nohtml("\\n".join(parts))
     return joined
 
 
@@ -156,7 +174,7 @@ def _node_args(node: ViewNode) -> dict[str, str]:
         "height": "2.3",
         "imagepos": "tc",
         "URL": LINK_PREFIX + node.link,
-        "tooltip": graphviz.escape(node.label),
+        "tooltip": graphviz.nohtml(graphviz.escape(_one_line(node.label))),
     }
     if node.focus:
         args["class"] = "focus"
@@ -255,12 +273,25 @@ def _dot(source: str, output: str, options: RenderOptions) -> tuple[bytes, bool]
     key = cache.key(source, output) if cache else ""
     if cache is not None:
         found = cache.get(key)
-        if found is not None:
+        if found is not None and _trusted(found, output):
             return found, True
     data = run_dot(source, output, options.timeout)
     if cache is not None:
         cache.put(key, data)
     return data, False
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _trusted(payload: bytes, output: str) -> bool:
+    """A cache entry that is what Graphviz would write: a forged one is drawn again."""
+    if output == "png":
+        return payload.startswith(PNG_SIGNATURE)
+    try:
+        return is_plain_drawing(payload.decode("utf-8"))
+    except UnicodeDecodeError:
+        return False
 
 
 def render_source(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 
 from . import __version__
@@ -13,10 +14,20 @@ FORMATS = ("text", "json", "github", "sarif")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(value: str) -> str:
+    """User text for a terminal or log: control characters shown, not obeyed."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", value)
+
+
 def format_finding(item: Finding) -> str:
     """`path:line:col: severity[rule]: message`, the hint indented below."""
-    line = f"{item.path}:{item.line}:{item.col}: {item.severity.value}[{item.rule}]: {item.message}"
-    return f"{line}\n    hint: {item.hint}" if item.hint else line
+    message = printable(item.message).replace("\n", "\\n")
+    where = printable(item.path)
+    line = f"{where}:{item.line}:{item.col}: {item.severity.value}[{item.rule}]: {message}"
+    return f"{line}\n    hint: {printable(item.hint)}" if item.hint else line
 
 
 def summary(result: Result) -> str:

@@ -29,7 +29,9 @@ STYLESHEET = "assets/archatlas/archatlas.css"
 DIAGRAM_FOLDER = "assets/archatlas/diagrams"
 
 # `[text](arch:ID)` and `![alt](arch:view/KEY)`, outside code.
-_REFERENCE = re.compile(r"(?P<image>!?)\[(?P<text>[^\]\n]*)\]\(arch:(?P<target>[^)\s]*)\)")
+_REFERENCE = re.compile(
+    r"(?P<image>!?)\[(?P<text>(?:\\.|[^\]\\\n])*)\]\(arch:(?P<target>[^)\s]*)\)"
+)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+).+?\1")
 

@@ -85,3 +85,33 @@ def icon_paths(svgs: Iterable[str]) -> set[str]:
     for svg in svgs:
         found.update(m.group(2) for m in _PLACEHOLDER.finditer(svg) if m.group(1) == ICON_PREFIX)
     return found
+
+
+# --- what a drawing may hold ------------------------------------------------------------------
+
+DRAWING_ELEMENTS = frozenset(
+    {"svg", "g", "title", "a", "image", "path", "polygon", "polyline", "ellipse", "circle"}
+    | {"rect", "text", "tspan", "defs", "linearGradient", "radialGradient", "stop", "clipPath"}
+    | {"map", "area"}
+)
+_TAG = re.compile(r"<\s*/?\s*([A-Za-z][\w:.-]*)")
+_ATTRIBUTE = re.compile(r'\s([A-Za-z_:][\w:.-]*)\s*=\s*"([^"]*)"')
+_LINK_ATTRIBUTES = frozenset({"href", "xlink:href"})
+
+
+def is_plain_drawing(markup: str) -> bool:
+    """Whether Graphviz output holds only drawing: no script, no event handler,
+    no link other than ours, no entity declaration. Used on cache entries, which
+    anyone able to write the cache folder could have forged."""
+    if "<!ENTITY" in markup or "<![CDATA[" in markup:
+        return False
+    body = _PROLOG.sub("", markup)
+    for tag in _TAG.findall(body):
+        if tag.split(":")[-1] not in DRAWING_ELEMENTS:
+            return False
+    for name, value in _ATTRIBUTE.findall(body):
+        if name.lower().startswith("on") or (name.lower() == "style" and "url(" in value):
+            return False
+        if name in _LINK_ATTRIBUTES and not value.startswith((LINK_PREFIX, "/")):
+            return False
+    return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,12 @@ from ..urls import is_safe_url, url_scheme
 
 CONNECTED_KINDS = frozenset({"actor", "service", "vendor", "datastore", "datalake", "ledger"})
 IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
+ICON_PATH = re.compile(r"[A-Za-z0-9._/-]+")
+ACTIVE_SVG = re.compile(
+    rb"<\s*(script|foreignObject|iframe|embed|object)|\son[a-z]+\s*=|javascript:|<!ENTITY",
+    re.IGNORECASE,
+)
+MAX_ICON_BYTES = 1024 * 1024
 
 
 def check_links(arch: Architecture, root: Path) -> Iterator[Finding]:
@@ -49,6 +56,9 @@ def icon_problem(icon: str, folder: Path, root: Path) -> str | None:
     """Why `icon` is not a usable image inside `root`, or None when it is."""
     if Path(icon).is_absolute() or "\\" in icon or url_scheme(icon):
         return "is not a relative path"
+    if not ICON_PATH.fullmatch(icon):
+        # The path reaches Graphviz and the site: no quotes, spaces or markup.
+        return "has characters other than letters, digits, '.', '_', '-' and '/'"
     try:
         path = (folder / icon).resolve()
         if not path.is_relative_to(root):
@@ -56,10 +66,16 @@ def icon_problem(icon: str, folder: Path, root: Path) -> str | None:
         if not path.is_file():
             return "does not exist"
         with path.open("rb") as handle:
-            head = handle.read(512)
+            head = handle.read(MAX_ICON_BYTES + 1)
     except (OSError, ValueError, RuntimeError):  # NUL, too long, a link loop
         return "is not a usable path"
-    if head.startswith(IMAGE_SIGNATURES) or head[8:12] == b"WEBP" or b"<svg" in head:
+    if head.startswith(IMAGE_SIGNATURES) or head[8:12] == b"WEBP":
+        return None
+    if b"<svg" in head[:4096]:
+        # An SVG is a document: published as it is, script in it would run
+        # on the site's domain.
+        if len(head) > MAX_ICON_BYTES or ACTIVE_SVG.search(head):
+            return "is an SVG that holds script, event handlers or external content"
         return None
     return "is not a PNG, JPEG, GIF, WebP or SVG image"
 
