@@ -107,3 +107,11 @@ def test_allow_html_keeps_html_but_not_script_urls() -> None:
 def test_link_targets_are_safe_and_whole(url: str, href: str) -> None:
     html = rendered(f"[title]({markdown.link_target(url)})")
     assert f'<a href="{href}">title</a>' in html
+
+
+def test_a_description_html_parser_gives_up_on_is_shown_as_text() -> None:
+    # Found by fuzz/fuzz_render.py: Python's html.parser asserts on "<![junk".
+    source = "Raw HTML: <iframe src=x> <<![hslickascrip<p onclick=alert(1)> end"
+    html = rendered(markdown.description(source))
+    assert [tag for tag, _ in parsed(html)] == ["div", "p"]
+    assert "hslickascrip" in html

@@ -93,7 +93,12 @@ def description(value: str, allow_html: bool = False) -> str:
     """A Markdown description as safe HTML, in a block the page leaves alone."""
     renderer = python_markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"])
     rendered = renderer.convert(value)
-    body = _Filter(allow_html).run(rendered)
+    try:
+        body = _Filter(allow_html).run(rendered)
+    except AssertionError:
+        # html.parser gives up on some malformed declarations ("<![junk"):
+        # such a description is shown as the text it is.
+        body = f"<p>{html.escape(one_line(value), quote=False)}</p>"
     return f'<div class="archatlas-description" markdown="0">\n{body}\n</div>'
 
 
