@@ -17,7 +17,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
@@ -102,8 +102,12 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
                 f"archatlas: docs/{clashes[0]} would be replaced by a generated page "
                 f"({len(clashes)} such file(s)): move it, or set the plugin's url_prefix"
             )
+        elements = {self.layout.element(e) for e in self.result.architecture.elements}
         for path, markdown in sorted(self.site.pages.items()):
-            files.append(File.generated(config, path, content=markdown))
+            # Element pages are reached from catalogues and diagrams: listed
+            # one by one, thousands of them would bury the navigation.
+            inclusion = InclusionLevel.NOT_IN_NAV if path in elements else InclusionLevel.UNDEFINED
+            files.append(File.generated(config, path, content=markdown, inclusion=inclusion))
         for icon, source in self.site.icons.items():
             files.append(File.generated(config, f"{ICON_FOLDER}/{icon}", abs_src_path=str(source)))
         for path, image in self.site.images().items():
@@ -117,14 +121,11 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
         return files
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-        if config.nav is None and self.result is not None:
-            # MkDocs' automatic nav would list every element page: keep the
-            # catalogues, which link to them, so the nav stays readable.
-            arch = self.result.architecture
-            elements = {self.layout.element(e) for e in arch.elements}
+        if config.nav is None:
+            # A kind's folder in the automatic nav holds only its catalogue
+            # (element pages are not in the nav): show the catalogue itself.
             catalogues = {self.layout.catalogue(kind) for kind in PLURALS}
-            nav.items = _prune(nav.items, elements, catalogues)
-            nav.pages = [page for page in nav.pages if page.file.src_uri not in elements]
+            nav.items = _lift_catalogues(nav.items, catalogues)
         return nav
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -173,20 +174,15 @@ def _mentions(nav: object, prefix: str) -> bool:
     return False
 
 
-def _prune(items: list[Any], elements: set[str], catalogues: set[str]) -> list[Any]:
-    kept: list[Any] = []
+def _lift_catalogues(items: list[Any], catalogues: set[str]) -> list[Any]:
+    lifted: list[Any] = []
     for item in items:
-        if isinstance(item, Page) and item.file.src_uri in elements:
-            continue
         if isinstance(item, Section):
-            item.children = _prune(item.children, elements, catalogues)
+            item.children = _lift_catalogues(item.children, catalogues)
             only = item.children[0] if len(item.children) == 1 else None
             if isinstance(only, Page) and only.file.src_uri in catalogues:
-                # A kind's folder holding only its catalogue: show the page itself.
                 only.parent = item.parent
-                kept.append(only)
+                lifted.append(only)
                 continue
-            if not item.children:
-                continue
-        kept.append(item)
-    return kept
+        lifted.append(item)
+    return lifted
