@@ -36,8 +36,10 @@ def one_line(value: object) -> str:
 
 def text(value: object) -> str:
     """Plain text for a Markdown paragraph or table cell."""
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", one_line(value))
-    return html.escape(escaped, quote=False)
+    escaped = html.escape(_MARKDOWN_SPECIAL.sub(r"\\\1", one_line(value)), quote=False)
+    # Brackets as entities: Python-Markdown reads "[a\]: b" at the start of a
+    # line as a link reference definition despite the backslash.
+    return escaped.replace("\\[", "&#91;").replace("\\]", "&#93;")
 
 
 def code(value: object) -> str:
