@@ -116,3 +116,12 @@ def test_a_description_html_parser_gives_up_on_is_shown_as_text() -> None:
     html = rendered(markdown.description(source))
     assert [tag for tag, _ in parsed(html)] == ["div", "p"]
     assert "hslickascrip" in html
+
+
+@pytest.mark.parametrize("title", ["r]: javascript:alert(1)", "[x]: y", "a] [b"])
+def test_a_link_title_cannot_become_a_link_reference(title: str) -> None:
+    # Found by fuzz/fuzz_render.py: "[ r\]: x](url)" was read as a reference definition.
+    html = rendered(f"- [{markdown.text(title)}](https://example.com/x)\n")
+    links = [dict(attrs).get("href") for tag, attrs in parsed(html) if tag == "a"]
+    assert links == ["https://example.com/x"], html
+    assert html_module.unescape(re.sub(r"<[^>]+>", "", html)).strip() == title
