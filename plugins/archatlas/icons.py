@@ -6,6 +6,7 @@ views stay plain data and nothing names a path of the build machine.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 
@@ -64,6 +65,7 @@ LEDGER_ICONS = {"fabric": "ibm/blockchain/hyperledger-fabric.png"}
 NODE_ROLE_ICONS = {"orderer": "ibm/blockchain/consensus.png", "peer": "ibm/blockchain/node.png"}
 
 
+@functools.lru_cache(maxsize=1)
 def resource_root() -> Path:
     """The folder of the `diagrams` library's icon PNGs."""
     import diagrams

@@ -288,13 +288,13 @@ def diagram_html(site: Site, rendered: Rendered, alt: str, page_url: str) -> str
     if rendered.format == "png":
         image = href(image_path(rendered.key), page_url)
         return (
-            '<div class="archatlas-diagram" markdown="0">\n'
+            '<div class="archatlas-diagram" markdown="0" data-search-exclude>\n'
             f'<img src="{html.escape(image)}" alt="{html.escape(alt)}" '
             f'usemap="#{id_prefix(rendered.key)}map">\n{markup}\n</div>'
         )
     label = html.escape(alt)
     svg = markup.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
-    return f'<div class="archatlas-diagram" markdown="0">\n{svg}\n</div>'
+    return f'<div class="archatlas-diagram" markdown="0" data-search-exclude>\n{svg}\n</div>'
 
 
 def image_path(key: str) -> str:

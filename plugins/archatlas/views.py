@@ -178,7 +178,53 @@ def landscape(arch: Architecture) -> View:
     elements outside any system (vendors, mostly) around them."""
     members = [e for e in arch.elements if e.kind not in ("system", "team")]
     view = _graph(arch, "landscape", "Landscape", members)
-    return view if view.collapsed else collapse(arch, view, keep_loose=True)
+    view = view if view.collapsed else collapse(arch, view, keep_loose=True)
+    return view if len(view.nodes) <= MAX_NODES else by_domain(arch, view)
+
+
+def by_domain(arch: Architecture, view: View) -> View:
+    """A collapsed view still too large: its systems grouped by their domain."""
+
+    def group(node: ViewNode) -> str:
+        system = arch.get(node.id)
+        if system is None or system.kind != "system":
+            return node.id  # a group of loose elements by kind stays as it is
+        return "domain." + (getattr(system, "domain", None) or "other")
+
+    group_of = {node.id: group(node) for node in view.nodes}
+    counts = Counter(group_of.values())
+    by_id = {node.id: node for node in view.nodes}
+    nodes = tuple(
+        by_id[key]
+        if key in by_id
+        else ViewNode(
+            key,
+            f"{key.removeprefix('domain.')} (domain)",
+            f"{count} system{'s' * (count != 1)}",
+            icon_for_kind("system"),
+            "kind:system",
+        )
+        for key, count in sorted(counts.items())
+    )
+    return replace(view, nodes=nodes, edges=_merged_edges(view.edges, group_of))
+
+
+def _merged_edges(edges: Iterable[ViewEdge], group_of: dict[str, str]) -> tuple[ViewEdge, ...]:
+    """Edges between groups, one per pair, labelled with how many they stand for."""
+    weights: dict[tuple[str, str], int] = defaultdict(int)
+    for edge in edges:
+        pair = (group_of[edge.source], group_of[edge.target])
+        if pair[0] != pair[1]:
+            weights[pair] += _count(edge.label)
+    return tuple(
+        ViewEdge(source, target, f"{count} relation{'s' * (count != 1)}", "sync")
+        for (source, target), count in sorted(weights.items())
+    )
+
+
+def _count(label: str) -> int:
+    number = label.split(" ", 1)[0]
+    return int(number) if number.isdigit() else 1
 
 
 def system_view(arch: Architecture, system_id: str) -> View:
@@ -252,15 +298,7 @@ def collapse(arch: Architecture, view: View, keep_loose: bool = False) -> View:
         by_id[group] if group in by_id else _group_node(arch, group, count)
         for group, count in sorted(counts.items())
     )
-    weights: dict[tuple[str, str], int] = defaultdict(int)
-    for edge in view.edges:
-        pair = (group_of[edge.source], group_of[edge.target])
-        if pair[0] != pair[1]:
-            weights[pair] += 1
-    edges = tuple(
-        ViewEdge(source, target, f"{count} relation{'s' * (count != 1)}", "sync")
-        for (source, target), count in sorted(weights.items())
-    )
+    edges = _merged_edges(view.edges, group_of)
     return View(view.key, view.title, nodes, edges, (), collapsed=True, direction="TB")
 
 
