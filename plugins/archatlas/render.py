@@ -12,6 +12,7 @@ relative to itself (`place_svg`).
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 import subprocess
 from collections.abc import Callable, Iterable
@@ -330,7 +331,7 @@ def render_all(
     find_dot()
     sources = [(view.key, dot_source(view), view.custom_icons) for view in views]
     results: dict[str, Rendered] = {}
-    with ThreadPoolExecutor(max_workers=options.jobs) as pool:
+    with ThreadPoolExecutor(max_workers=options.jobs or os.cpu_count() or 1) as pool:
         futures = [
             pool.submit(render_source, key, source, options, icons)
             for key, source, icons in sources
