@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/build_bench.py [--sizes 100 1000 5000] [--repeat 3]
                                           [--full] [--profile 1000] [--write-docs]
+                                          [--json FILE | --from-json FILE]
 
 For each size it writes a synthetic architecture (bench/synthetic.py) into a
 temporary folder and measures, in the same run and on the same files:
@@ -17,14 +18,17 @@ temporary folder and measures, in the same run and on the same files:
   building the same pages (the Markdown that archatlas generates, without
   the diagram references) with the same theme, extensions and nav;
 - baseline (b): raw `dot -Tsvg` over the DOT sources of exactly the views the
-  site draws, one process after another and `cores` at a time;
+  site draws, one process after another and `cores` at a time, each stopped
+  at the plugin's default time limit as the plugin stops it;
 
 then prints the ratios against the targets (ok / MISSED). Every figure is the
 median of `--repeat` runs; sizes of 5,000 elements or more run once unless
 `--full` is given. `--profile SIZE` (default 1000, 0 to skip) runs a cold and a
-warm build of that size under cProfile, worker threads included, and lists the
-hot spots of archatlas' own code and of MkDocs, Material and Graphviz.
-`--write-docs` writes the results to docs/performance.md.
+warm build of that size, and plain MkDocs, under cProfile, worker threads
+included, and lists the hot spots of archatlas' own code and of MkDocs,
+Material and Graphviz. `--write-docs` writes the results to
+docs/performance.md; `--json FILE` keeps the raw figures and `--from-json FILE`
+reports them again without measuring.
 """
 
 from __future__ import annotations
@@ -43,7 +47,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -864,97 +867,115 @@ def runs_note(rows: Sequence[Row], repeat: int, full: bool) -> str:
 
 
 def where_the_time_goes(results: Results) -> str:
-    """What this run's figures say, size by size: computed, so it matches the table."""
+    """What this run's figures say: computed, so the text matches the table."""
     rows, jobs = results.rows, results.jobs
     out: list[str] = []
     missed = [
-        name.removeprefix("target: ")
+        name.removeprefix("target: ").replace("<=", "≤")
         for name, cells in table_rows(rows, jobs)
-        if name.startswith("target:") and any(c.startswith("MISSED") for c in cells)
+        if name.startswith("target:") and any(cell.startswith("MISSED") for cell in cells)
     ]
     if missed:
-        names = [name.replace("<=", "≤") for name in missed]
-        out.append("Targets missed in this run: " + "; ".join(names) + ".")
-        out.append("")
+        out += ["Targets missed in this run: " + "; ".join(missed) + ".", ""]
     profiled = {found.kind: found for found in results.profiles}
-    base = next((row for row in rows if profiled and row.size == results.profiles[0].size), None)
-    if base is not None and "warm" in profiled and "plain" in profiled:
-        out.append(warm_breakdown(base, profiled["warm"], profiled["plain"]))
-    for row in rows:
-        out.append(size_summary(row, jobs))
-    return "\n".join(out)
+    size = results.profiles[0].size if results.profiles else None
+    base = next((row for row in rows if row.size == size), None)
+    if base is not None and {"cold", "warm", "plain"} <= profiled.keys():
+        out += [warm_breakdown(base, profiled["warm"], profiled["plain"]), ""]
+        out += [cold_breakdown(base, jobs), ""]
+    out += ["By size:", ""]
+    out += [size_summary(row, jobs) for row in rows]
+    return "\n".join(out) + "\n"
+
+
+def paragraph(text: str) -> str:
+    return " ".join(text.split())
 
 
 def warm_breakdown(row: Row, warm: Profiled, plain: Profiled) -> str:
     """Where a warm build spends the time that plain MkDocs does not."""
     extra = row.wall("warm") - row.wall("plain")
     plugin = statistics.median(build.plugin_s for build in row.warm)
-    check = row.median("check")
     html = statistics.median(build.html_mib for build in row.warm)
     plain_html = statistics.median(build.html_mib for build in row.plain)
     index = statistics.median(build.index_mib for build in row.warm)
     plain_index = statistics.median(build.index_mib for build in row.plain)
-    groups = sorted(
-        {*warm.main_groups, *plain.main_groups},
-        key=lambda group: plain.main_groups.get(group, 0.0) - warm.main_groups.get(group, 0.0),
+
+    def more(group: str) -> float:
+        return warm.main_groups.get(group, 0.0) - plain.main_groups.get(group, 0.0)
+
+    groups = sorted({*warm.main_groups, *plain.main_groups}, key=more, reverse=True)
+    differences = [f"{group} {more(group):+.2f} s" for group in groups if abs(more(group)) >= 0.05]
+    if index > 1.1 * plain_index:
+        indexed = (
+            f"and indexes the diagrams' text too (the search index grows from "
+            f"{plain_index:,.1f} to {index:,.1f} MiB)"
+        )
+    else:
+        indexed = (
+            f"though the diagrams stay out of the index ({index:,.1f} MiB against "
+            f"{plain_index:,.1f} MiB)"
+        )
+    return paragraph(
+        f"""
+        **A warm build at {row.size:,} elements** takes {seconds(row.wall("warm"))}
+        against {seconds(row.wall("plain"))} for plain MkDocs on the same pages:
+        {seconds(extra)} more. The plugin's `on_files` (pages, views, DOT
+        sources, cache look-ups, SVG cleaning) accounts for {seconds(plugin)} of
+        it and the check before the build for about {seconds(row.median("check"))}.
+        The rest is MkDocs doing more with the same pages: with their inline SVG
+        they hold {html:,.0f} MiB of HTML instead of {plain_html:,.0f} MiB, which
+        the search plugin parses whole, {indexed}; and `on_page_content`
+        resolves the links and diagrams of every page. Under cProfile, the main
+        thread's own time differs from plain MkDocs' by package as follows
+        (profiled seconds, see below): {"; ".join(differences)}.
+        """
     )
-    differences = [
-        f"{group} {warm.main_groups.get(group, 0.0) - plain.main_groups.get(group, 0.0):+.2f} s"
-        for group in groups
-        if abs(warm.main_groups.get(group, 0.0) - plain.main_groups.get(group, 0.0)) >= 0.05
-    ]
-    return textwrap.dedent(
-        f"""\
-        **Warm build at {row.size:,} elements**: {seconds(row.wall("warm"))} against
-        {seconds(row.wall("plain"))} for plain MkDocs, {seconds(extra)} more. Of those,
-        the plugin's `on_files` (pages, views, DOT sources, cache look-ups,
-        SVG cleaning) takes {seconds(plugin)} and the check before the build
-        about {seconds(check)}. The rest is MkDocs doing more work on the same
-        pages: with their inline SVG diagrams they make {html:,.0f} MiB of HTML
-        instead of {plain_html:,.0f} MiB, which the search plugin parses again
-        (the search index grows from {plain_index:,.1f} to {index:,.1f} MiB: the SVG
-        `<title>` texts are indexed), and `on_page_content` resolves the links
-        and diagrams of every page. Under cProfile the main thread's own time
-        differs from plain MkDocs' by package as follows (profiled, so Python
-        looks slower than it is): {"; ".join(differences)}.
+
+
+def cold_breakdown(row: Row, jobs: int) -> str:
+    cold = statistics.median(build.plugin_s for build in row.cold)
+    warm = statistics.median(build.plugin_s for build in row.warm)
+    best = min(row.cold, key=lambda build: build.wall)
+    return paragraph(
+        f"""
+        **A cold build at {row.size:,} elements** adds the drawing: `on_files`
+        takes {seconds(cold)} instead of {seconds(warm)}, where raw `dot` needs
+        {seconds(row.median("parallel"))} for the same diagrams {jobs} at a time
+        ({seconds(row.median("serial"))} one after another). The plugin runs more
+        `dot` processes at once than there are cores (see below), writes each
+        result to the cache and cleans each SVG; before any `dot` starts it
+        builds every DOT source ({seconds(row.median("sources"))}). The cold
+        figures are the most sensitive to other work on the machine: the
+        fastest cold build at this size took {seconds(best.wall)}
+        (`on_files` {seconds(best.plugin_s)}).
         """
     )
 
 
 def size_summary(row: Row, jobs: int) -> str:
-    cold, warm, plain = row.wall("cold"), row.wall("warm"), row.wall("plain")
-    cold_plugin = statistics.median(build.plugin_s for build in row.cold)
-    serial, parallel = row.median("serial"), row.median("parallel")
-    cpu_ratio = statistics.median(b.cpu for b in row.warm) / statistics.median(
-        b.cpu for b in row.plain
-    )
+    def cpu(name: str) -> float:
+        return float(statistics.median(build.cpu for build in getattr(row, name)))
+
     text = (
-        f"**{row.size:,} elements** ({row.cold[0].pages:,} pages, {row.diagrams:,} diagrams): "
-        f"cold {seconds(cold)}, warm {seconds(warm)}, plain MkDocs {seconds(plain)}. "
-        f"Cold, `on_files` takes {seconds(cold_plugin)}, against {seconds(parallel)} for "
-        f"raw `dot` {jobs} at a time ({seconds(serial)} serial) and "
-        f"{seconds(row.median('sources'))} to build the DOT sources. In CPU time, "
-        f"which other work on the machine disturbs less, warm is {cpu_ratio:.2f}x plain."
+        f"- **{row.size:,} elements** ({row.cold[0].pages:,} pages, {row.diagrams:,} "
+        f"diagrams): warm {row.wall('warm') / row.wall('plain'):.2f}x plain MkDocs "
+        f"({cpu('warm') / cpu('plain'):.2f}x in CPU time, which other work on the "
+        f"machine disturbs less), cold {seconds(row.wall('cold'))}, a rebuild after "
+        f"an edit {seconds(row.wall('rebuild'))} like a warm build."
     )
     failed = sorted(row.failed())
     if failed:
         run = max(row.serial, key=lambda run: run.slowest_s)
         text += (
-            f" **{len(failed)} diagram(s) could not be drawn** ({', '.join(failed)}): `dot` "
-            f"ran past the plugin's {DOT_TIMEOUT:g} s limit and was stopped, so the page "
-            "shows a placeholder and the build logs an `error[diagram-failed]` (a "
-            "`--strict` build fails). A failure is not cached: every build, warm or "
-            f"not, waits the {DOT_TIMEOUT:g} s again, which is most of the gap between "
-            f"warm and plain here. The raw `dot` baseline stops at the same limit "
-            f"(slowest: {run.slowest})."
+            f" **{len(failed)} diagram(s) could not be drawn** ({', '.join(failed)}): "
+            f"`dot` ran past the plugin's {DOT_TIMEOUT:g} s limit and was stopped; the "
+            "page shows a placeholder and the build logs `error[diagram-failed]` (a "
+            "`--strict` build fails). A failure is not cached, so every build waits "
+            f"the {DOT_TIMEOUT:g} s again. The raw `dot` baseline stops at the same "
+            f"limit (slowest: {run.slowest})."
         )
-    fewer = [row.wall(name) for name in ("rebuild", "rename")]
-    text += (
-        f" A rebuild after an edit ({seconds(fewer[0])}; {seconds(fewer[1])} after a "
-        "rename) costs a warm build: MkDocs renders every page again whatever "
-        "changed, and the cache redraws only the diagrams whose DOT source changed."
-    )
-    return text + "\n"
+    return text
 
 
 @dataclass
@@ -1142,59 +1163,56 @@ slows Python down about twofold, and `dot` not at all.
     log(f"wrote {DOCS_PAGE.relative_to(REPO)}")
 
 
-# Hot spots and bugs found with this benchmark, its profiles and the code.
+# Hot spots and bugs found with this benchmark, its profiles and the code
+# (archatlas sources sha256 194c5732fd28); update them when the plugin changes.
 ANALYSIS = """\
 ### Hot spots and bugs in the plugin
 
-In order of what they cost:
+From the profiles below and the code, largest first:
 
-1. **The landscape cannot be drawn at 5,000 elements.** Collapsed to one
-   node per system it still has 243 nodes and 721 edges, and Graphviz 2.43
-   needs about 4.5 minutes for it (by hand: 0.03 s at 1,000 elements,
-   0.2 s at 2,000, 1.7 s at 3,000, 267 s at 5,000). The plugin stops `dot`
-   at `dot_timeout` (30 s): the overview shows a placeholder, the build logs
-   `error[diagram-failed]`, and `mkdocs build --strict` fails. The landscape
-   needs a smaller graph at that size (one node per domain, or one edge per
-   pair of systems) or a faster layout.
-2. **A failed diagram is not cached** (`render._dot` stores only
-   successes), so every build, warm or not, runs the landscape again until
-   the time limit: 30 s of every build at 5,000 elements. Caching the
-   failure under the same key (with the time limit in it) would make warm
-   builds skip it.
-3. **Inline SVG doubles the search plugin's work.** Every diagram is inlined
-   in its page, so the pages hold about two thirds more HTML than the same
-   pages without diagrams, and Material's search plugin parses all of it
-   (`html.parser`, the largest single cost of a warm build) and indexes the
-   SVG's `<title>` texts: node ids, `%3`, `cluster_...` and `a->b` for every
-   edge. The search index grows by two thirds, with noise that search
-   results then show. Marking the diagram block `data-search-exclude`
-   (Material skips such elements) keeps the index clean; saving the parsing
-   too needs the SVG out of the page's HTML (a file per diagram, shown with
-   `<object>` so that its links still work).
-4. **DOT sources are rebuilt on every build.** `render_all` builds the DOT
-   source of every view with the `diagrams` library (objects per node and
-   edge, then `graphviz` quoting) in the main thread before any `dot`
-   starts, and a warm build does the same to compute the cache keys: about
-   a second at 1,000 elements, 5 s at 5,000 (the "DOT sources" row).
-   Writing DOT directly, or keying the cache on the view, would save most
-   of it.
-5. **`icons.resource_root()` resolves a path on every call**
-   (`Path(diagrams.__file__).resolve()`, several system calls), once per
-   node in `_node_args` and once per diagram in `clean_markup`: most of
-   `_node_args`' time in the profile. `functools.cache` removes it.
-6. **SVG is cleaned again on every cache hit.** The cache holds `dot`'s raw
-   output and `svg.clean_svg` runs on it each build; caching the cleaned
-   SVG would save that work in warm builds.
-7. **Six `dot` processes on two cores.** `RenderOptions.jobs = None` is
+1. **The inline SVG doubles the search plugin's work.** Every diagram is
+   inlined in its page, so the pages hold about two thirds more HTML than
+   the same pages without diagrams, and Material's search plugin runs
+   `html.parser` over all of it: the largest single excess of a warm build
+   over plain MkDocs. `data-search-exclude` keeps the diagrams out of the
+   index but not out of the parser. Saving the parsing needs the SVG out of
+   the page's HTML: a file per diagram, shown with `<object>` so that its
+   links still work.
+2. **Every DOT source is rebuilt on every build.** `render_all` builds the
+   DOT source of every view with the `diagrams` library (objects per node
+   and edge, then `graphviz` quoting) in the main thread before any `dot`
+   starts, and a warm build does the same to compute the cache keys: the
+   "DOT sources" row, about 1 s per 1,000 elements, and
+   `render:dot_source` in the profile. Writing DOT directly, or keying the
+   cache on the view, would save most of it.
+3. **A cache hit costs a read, a SHA-256, a `utime`, a scan and a clean.**
+   For each diagram a warm build reads the entry and checks its checksum
+   (`cache:get`), touches it for the pruning order, checks that it holds
+   only drawing (`render:_trusted`) and cleans the SVG again
+   (`svg:clean_svg`), in six threads that contend for the GIL while the
+   main thread waits (the "waiting" row of the warm profile). Caching the
+   cleaned, checked SVG would leave one read per diagram.
+4. **Generating the pages**: `pages:generate_pages`, the Jinja templates
+   and `markdown:description`, about a second per 1,000 elements under
+   cProfile; and **resolving every page** (`site:resolve_html` in
+   `on_page_content`), about half a second per 1,000.
+5. **A failed diagram is not cached** (`render._dot` stores successes
+   only), so a diagram that runs past `dot_timeout` costs the full limit,
+   30 s by default, in every build, warm or not, and fails `--strict`
+   builds each time.
+6. **More `dot` processes than cores.** `RenderOptions.jobs = None` is
    documented as "one per core" but goes to `ThreadPoolExecutor`, whose
-   default is `min(32, cores + 4)` threads. It costs little time (the
-   plugin's `dot` phase is close to raw `dot` on two cores) but memory and
-   responsiveness on small CI machines.
-8. **A rebuild is a warm build.** MkDocs renders every page again on every
-   build; the cache saves `dot`, not the pages, so "rebuild ≤ 1.2 &times; warm"
-   holds trivially, and a one-line edit costs as much as a full warm build.
-   Editing `replicas` changes no diagram (none re-rendered); renaming a
-   service redraws the views that show it (4 to 18).
+   default is `min(32, cores + 4)`: six `dot` at once on two cores, where
+   raw `dot` two at a time draws the same diagrams in about the time of the
+   plugin's whole drawing phase.
+7. **A rebuild is a warm build.** MkDocs renders every page again on every
+   build; the cache saves `dot`, not the pages, so a one-line edit costs a
+   full warm build and "rebuild ≤ 1.2 &times; warm" holds trivially.
+   Editing `replicas` changes no diagram; renaming a service redraws the
+   views that show it (4 at 100 elements, 18 at 1,000).
+8. **The check at 5,000 elements** is at the 1 s target, within noise on
+   this machine; `bench/check_bench.py --profile` shows where its time
+   goes.
 """
 
 
