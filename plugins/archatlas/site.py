@@ -58,6 +58,18 @@ class Site:
         keys = icon_paths(d.markup for d in self.diagrams.values() if d.format == "svg")
         return {key: self.icon_file(key) for key in sorted(keys)}
 
+    def url_to(self, link: str, from_url: str) -> str | None:
+        """The URL, relative to `from_url`, of the page a link names (an id or
+        'kind:KIND'), or None when there is no such page."""
+        path = self.options.layout.target(self.architecture, link)
+        return href(url_of(path, self.options.use_directory_urls), from_url) if path else None
+
+    def diagram(self, target: str) -> Rendered | None:
+        """The drawing an `arch:view/KEY` target names, or None."""
+        if not target.startswith("view/"):
+            return None
+        return self.diagrams.get(target.removeprefix("view/"))
+
     def icon_file(self, key: str) -> Path:
         return self.custom_icons.get(key) or resource_root() / key
 
@@ -203,27 +215,25 @@ def resolve_html(
 
     `source` is the page's Markdown, to say where an unknown reference stands.
     """
-    arch, layout = site.architecture, site.options.layout
     page_url = url_of(page, site.options.use_directory_urls)
     problems: list[Finding] = []
 
     def unknown(target: str, image: bool) -> None:
         where = _position(source, target, image, shown)
-        problems.append(_unknown_target(arch, where, target, image))
+        problems.append(_unknown_target(site.architecture, where, target, image))
 
     def link(match: re.Match[str]) -> str:
         target = html.unescape(match.group("target"))
-        path = layout.target(arch, target)
-        if path is None:
+        url = site.url_to(target, page_url)
+        if url is None:
             unknown(target, image=False)
             return match.group(0)
-        url = href(url_of(path, site.options.use_directory_urls), page_url)
         return f'<a href="{html.escape(url)}"'
 
     def image(match: re.Match[str]) -> str:
         target = html.unescape(match.group("target"))
-        rendered = site.diagrams.get(target.removeprefix("view/"))
-        if not target.startswith("view/") or rendered is None:
+        rendered = site.diagram(target)
+        if rendered is None:
             unknown(target, image=True)
             return match.group(0)
         alt = _ALT.search(match.group("attrs"))
@@ -249,15 +259,13 @@ def _position(source: str, target: str, image: bool, shown: str) -> Location:
 
 
 def _resolve(site: Site, page: str, page_url: str, match: re.Match[str]) -> str | None:
-    arch, layout = site.architecture, site.options.layout
     target = match.group("target")
     if match.group("image"):
-        key = target.removeprefix("view/")
-        rendered = site.diagrams.get(key)
-        if not target.startswith("view/") or rendered is None:
+        rendered = site.diagram(target)
+        if rendered is None:
             return None
         return diagram_html(site, rendered, markdown.plain(match.group("text")), page_url)
-    path = layout.target(arch, target)
+    path = site.options.layout.target(site.architecture, target)
     if path is None:
         return None
     return f"[{match.group('text')}]({relative(path, page)})"
@@ -274,12 +282,9 @@ def diagram_html(site: Site, rendered: Rendered, alt: str, page_url: str) -> str
             f"The diagram {html.escape(rendered.key)} could not be drawn: "
             f"{html.escape(rendered.error)}</p></div>"
         )
-    directory = site.options.use_directory_urls
-    arch, layout = site.architecture, site.options.layout
 
     def link(value: str) -> str:
-        path = layout.target(arch, value)
-        return href(url_of(path, directory), page_url) if path else "#"
+        return site.url_to(value, page_url) or "#"
 
     def icon(value: str) -> str:
         return href(f"{ICON_FOLDER}/{value}", page_url)
@@ -321,12 +326,10 @@ def stylesheet() -> str:
 
 def site_diagram_svg(site: Site, rendered: Rendered, folder: str) -> str:
     """A diagram as its own file in `folder`: icons embedded, links to the pages."""
-    arch, layout = site.architecture, site.options.layout
     folder_url = folder.rstrip("/") + "/"
 
     def link(value: str) -> str:
-        path = layout.target(arch, value)
-        return href(url_of(path, site.options.use_directory_urls), folder_url) if path else "#"
+        return site.url_to(value, folder_url) or "#"
 
     return standalone_svg(rendered.markup, link, site.icon_data_uri)
 
