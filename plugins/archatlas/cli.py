@@ -7,6 +7,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .check import check_directory
@@ -30,6 +31,11 @@ from .site import SiteOptions, build_site, output_files
 from .views import diff_view
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+DIRECTORY: dict[str, Any] = {
+    "nargs": "?",
+    "type": Path,
+    "help": "the architecture folder (default: from mkdocs.yml, else 'architecture')",
+}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -40,12 +46,7 @@ def parser() -> argparse.ArgumentParser:
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = commands.add_parser("check", help="validate an architecture directory")
-    check.add_argument(
-        "directory",
-        nargs="?",
-        type=Path,
-        help="the architecture folder (default: from mkdocs.yml, else 'architecture')",
-    )
+    check.add_argument("directory", **DIRECTORY)
     check.add_argument("--format", choices=FORMATS, default="text")
     check.add_argument("--strict", action="store_true", help="warnings fail too")
 
@@ -54,36 +55,29 @@ def parser() -> argparse.ArgumentParser:
     render = commands.add_parser(
         "render", help="write the generated pages and diagrams into a folder"
     )
-    render.add_argument(
-        "directory",
-        nargs="?",
-        type=Path,
-        help="the architecture folder (default: from mkdocs.yml, else 'architecture')",
-    )
+    render.add_argument("directory", **DIRECTORY)
     render.add_argument("--out", required=True, type=Path, help="folder to write into")
     render.add_argument("--url-prefix", default="architecture", help="folder of the pages")
     render.add_argument("--allow-html", action="store_true", help="keep raw HTML in descriptions")
-    diff = commands.add_parser(
-        "diff", help="what changed between two revisions (or directories) of the architecture"
-    )
-    diff.add_argument("base", help="git revision or directory before the change")
-    diff.add_argument("head", nargs="?", help="git revision or directory (default: working tree)")
-    diff.add_argument(
-        "--architecture-dir",
-        help="the architecture folder (default: from mkdocs.yml, else 'architecture')",
-    )
-    diff.add_argument("--format", choices=DIFF_FORMATS, default="markdown")
-    diff.add_argument("--image", type=Path, help="write a diff diagram (.svg or .png)")
-    diff.add_argument(
-        "--fail-on-new-errors", action="store_true", help="exit 1 when the change adds errors"
-    )
-
     render.add_argument("--diagram-format", choices=("svg", "png"), default="svg")
     render.add_argument("--dot-timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS")
     render.add_argument(
         "--cache-dir", type=Path, default=Path(DEFAULT_CACHE_DIR), help="the diagram cache"
     )
     render.add_argument("--no-cache", action="store_true", help="draw every diagram anew")
+
+    diff = commands.add_parser(
+        "diff", help="what changed between two revisions (or directories) of the architecture"
+    )
+    diff.add_argument("base", help="git revision or directory before the change")
+    diff.add_argument("head", nargs="?", help="git revision or directory (default: working tree)")
+    diff.add_argument("--architecture-dir", help=DIRECTORY["help"])
+    diff.add_argument("--format", choices=DIFF_FORMATS, default="markdown")
+    diff.add_argument("--image", type=Path, help="write a diff diagram (.svg or .png)")
+    diff.add_argument(
+        "--fail-on-new-errors", action="store_true", help="exit 1 when the change adds errors"
+    )
+
     return main
 
 

@@ -1,7 +1,7 @@
 """The MkDocs plugin: glue between MkDocs' events and the library.
 
 Load and check in `on_config`, generate pages and diagrams in `on_files`,
-resolve `arch:` references in `on_page_markdown`, watch the architecture in
+resolve `arch:` references in `on_page_content`, watch the architecture in
 `on_serve`. Nothing else happens here.
 """
 
@@ -56,8 +56,7 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
             find_dot()
         except DotNotFound as error:
             raise PluginError(str(error)) from error
-        project = Path(config.config_file_path or ".").resolve().parent
-        self.result = check_directory(Path(self.config.architecture_dir), base=project)
+        self.result = check_directory(Path(self.config.architecture_dir), base=_project(config))
         _log_findings(self.result.open_findings)
         if self.result.fails(strict=self.config.fail_on == "warning"):
             raise PluginError(
@@ -81,11 +80,11 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.result is not None
-        project = Path(config.config_file_path or ".").resolve().parent
+        cache_dir = _project(config) / self.config.cache_dir
         render = RenderOptions(
             output="png" if self.config.diagram_format == "png" else "svg",
             timeout=float(self.config.dot_timeout),
-            cache=diagram_cache(project / self.config.cache_dir) if self.config.cache else None,
+            cache=diagram_cache(cache_dir) if self.config.cache else None,
         )
         options = SiteOptions(
             self.layout, self.config.allow_html, config.use_directory_urls, render
@@ -154,6 +153,11 @@ class Progress:
         if now - self.last >= self.every and done < total:
             self.last = now
             log.info(f"archatlas: diagrams {done:,}/{total:,}")
+
+
+def _project(config: MkDocsConfig) -> Path:
+    """The folder of mkdocs.yml: paths in findings and the cache are relative to it."""
+    return Path(config.config_file_path or ".").resolve().parent
 
 
 def _log_findings(findings: list[Finding] | tuple[Finding, ...]) -> None:
