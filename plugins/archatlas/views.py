@@ -8,7 +8,7 @@ system, with counts, each linking to its system page.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
@@ -44,6 +44,7 @@ class ViewEdge:
     style: EdgeStyle
     data: str | None = None  # data classification carried
     status: Status = "unchanged"  # in a diff view
+    weight: int = 1  # relations this edge stands for, in a collapsed view
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,40 +192,41 @@ def by_domain(arch: Architecture, view: View) -> View:
             return node.id  # a group of loose elements by kind stays as it is
         return "domain." + (getattr(system, "domain", None) or "other")
 
-    group_of = {node.id: group(node) for node in view.nodes}
-    counts = Counter(group_of.values())
-    by_id = {node.id: node for node in view.nodes}
-    nodes = tuple(
-        by_id[key]
-        if key in by_id
-        else ViewNode(
+    def domain_node(key: str, count: int) -> ViewNode:
+        return ViewNode(
             key,
             f"{key.removeprefix('domain.')} (domain)",
             f"{count} system{'s' * (count != 1)}",
             icon_for_kind("system"),
             "kind:system",
         )
-        for key, count in sorted(counts.items())
+
+    group_of = {node.id: group(node) for node in view.nodes}
+    nodes, edges = _regroup(view, group_of, domain_node)
+    return replace(view, nodes=nodes, edges=edges)
+
+
+def _regroup(
+    view: View, group_of: dict[str, str], group_node: Callable[[str, int], ViewNode]
+) -> tuple[tuple[ViewNode, ...], tuple[ViewEdge, ...]]:
+    """The view's nodes merged by `group_of` (a node kept where it is its own
+    group), and one edge per pair of groups, weighted by the edges it merges."""
+    counts = Counter(group_of.values())
+    by_id = {node.id: node for node in view.nodes}
+    nodes = tuple(
+        by_id[group] if group in by_id else group_node(group, count)
+        for group, count in sorted(counts.items())
     )
-    return replace(view, nodes=nodes, edges=_merged_edges(view.edges, group_of))
-
-
-def _merged_edges(edges: Iterable[ViewEdge], group_of: dict[str, str]) -> tuple[ViewEdge, ...]:
-    """Edges between groups, one per pair, labelled with how many they stand for."""
     weights: dict[tuple[str, str], int] = defaultdict(int)
-    for edge in edges:
+    for edge in view.edges:
         pair = (group_of[edge.source], group_of[edge.target])
         if pair[0] != pair[1]:
-            weights[pair] += _count(edge.label)
-    return tuple(
-        ViewEdge(source, target, f"{count} relation{'s' * (count != 1)}", "sync")
+            weights[pair] += edge.weight
+    edges = tuple(
+        ViewEdge(source, target, f"{count} relation{'s' * (count != 1)}", "sync", weight=count)
         for (source, target), count in sorted(weights.items())
     )
-
-
-def _count(label: str) -> int:
-    number = label.split(" ", 1)[0]
-    return int(number) if number.isdigit() else 1
+    return nodes, edges
 
 
 def system_view(arch: Architecture, system_id: str) -> View:
@@ -292,13 +294,7 @@ def collapse(arch: Architecture, view: View, keep_loose: bool = False) -> View:
     systems = {group for group in group_of.values() if not group.startswith("kind.")}
     if keep_loose and len(systems) + len(loose) <= MAX_NODES:
         group_of.update({node.id: node.id for node in loose})
-    counts = Counter(group_of.values())
-    by_id = {node.id: node for node in view.nodes}
-    nodes = tuple(
-        by_id[group] if group in by_id else _group_node(arch, group, count)
-        for group, count in sorted(counts.items())
-    )
-    edges = _merged_edges(view.edges, group_of)
+    nodes, edges = _regroup(view, group_of, lambda group, count: _group_node(arch, group, count))
     return View(view.key, view.title, nodes, edges, (), collapsed=True, direction="TB")
 
 
