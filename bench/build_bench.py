@@ -59,7 +59,8 @@ from synthetic import write_architecture
 
 import archatlas
 from archatlas.check import check_directory
-from archatlas.pages import PLURALS, Layout, generate_pages
+from archatlas.kinds import KIND_SPECS
+from archatlas.pages import Layout, generate_pages
 from archatlas.render import DEFAULT_TIMEOUT as DOT_TIMEOUT
 from archatlas.render import dot_source, find_dot
 from archatlas.site import view_references
@@ -235,7 +236,9 @@ def make_projects(root: Path, size: int, seed: int) -> Projects:
         target.write_text(DIAGRAM_REFERENCE.sub("", markdown), encoding="utf-8")
     section: list[object] = [{"Overview": layout.index}]
     section += [
-        {title: layout.catalogue(kind)} for kind, title in PLURALS.items() if arch.of_kind(kind)
+        {spec.plural: layout.catalogue(kind)}
+        for kind, spec in KIND_SPECS.items()
+        if arch.of_kind(kind)
     ]
     section.append({"Findings": layout.findings})
     (plain / "mkdocs.yml").write_text(

@@ -11,7 +11,7 @@ import pytest
 
 from archatlas.check import check_directory
 from archatlas.findings import Severity
-from archatlas.format import KINDS
+from archatlas.kinds import KINDS
 
 BENCH = Path(__file__).parents[1] / "bench"
 

@@ -22,14 +22,8 @@ from pydantic import BaseModel, ValidationError
 
 from archatlas.check import Result, check_directory
 from archatlas.findings import RULES, Finding, Severity
-from archatlas.format import (
-    CLASSIFICATIONS,
-    KINDS,
-    MODELS,
-    NESTED,
-    VERBS,
-    field_names,
-)
+from archatlas.format import CLASSIFICATIONS, NESTED, VERBS, field_names
+from archatlas.kinds import KINDS, MODELS
 from archatlas.yamltree import resolve_plain
 
 ROOT = Path(__file__).parents[1]

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from archatlas.format import KINDS
+from archatlas.kinds import KINDS
 from archatlas.schema import json_schema, schema_text
 
 ROOT = Path(__file__).parents[1]

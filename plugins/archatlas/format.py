@@ -11,9 +11,6 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-Kind = Literal[
-    "system", "team", "actor", "service", "vendor", "datastore", "datalake", "ledger", "ledger-node"
-]
 Verb = Literal["calls", "reads", "writes", "publishes", "subscribes", "submits", "queries"]
 Classification = Literal["public", "internal", "confidential", "restricted"]
 ServiceRole = Literal["api", "worker", "model", "scraper", "pipeline", "ui", "gateway"]
@@ -25,7 +22,6 @@ LedgerPlatform = Literal["fabric", "besu", "quorum", "ethereum", "corda"]
 Consensus = Literal["raft", "pbft", "ibft", "qbft", "poa", "pos", "pow"]
 NodeRole = Literal["peer", "orderer", "validator", "bootnode", "rpc", "observer"]
 
-KINDS: tuple[Kind, ...] = get_args(Kind)
 VERBS: tuple[Verb, ...] = get_args(Verb)
 CLASSIFICATIONS: tuple[Classification, ...] = get_args(Classification)
 ID_PATTERN = r"^[a-z][a-z0-9-]*$"
@@ -97,7 +93,7 @@ class Acceptance(Strict):
 class Element(Strict):
     """Fields every element has."""
 
-    kind: Kind
+    kind: str  # each kind's model narrows it to its one value
     id: Id = Field(description="unique across the architecture: ^[a-z][a-z0-9-]*$")
     name: str | None = Field(None, description="display name, defaults to the id")
     description: str | None = Field(None, description="Markdown")
@@ -188,19 +184,8 @@ def relation_key(relation: Relation) -> tuple[str, ...]:
     return (relation.to, relation.verb or "uses", *(q for q in qualifiers if q))
 
 
-AnyElement = System | Team | Actor | Service | Vendor | Datastore | Datalake | Ledger | LedgerNode
-
-MODELS: dict[str, type[Element]] = {
-    "system": System,
-    "team": Team,
-    "actor": Actor,
-    "service": Service,
-    "vendor": Vendor,
-    "datastore": Datastore,
-    "datalake": Datalake,
-    "ledger": Ledger,
-    "ledger-node": LedgerNode,
-}
+# Any element, typed by the base class: the kinds are listed once, in kinds.py.
+AnyElement = Element
 
 # The model that validates the mapping found under each nested field name,
 # so that messages can name it and suggest its fields.

@@ -11,18 +11,8 @@ import hashlib
 from pathlib import Path
 
 from .format import AnyElement
+from .kinds import KIND_SPECS
 
-KIND_ICONS = {
-    "system": "generic/place/datacenter.png",
-    "team": "onprem/client/users.png",
-    "actor": "onprem/client/user.png",
-    "service": "k8s/compute/pod.png",
-    "vendor": "onprem/network/internet.png",
-    "datastore": "generic/database/sql.png",
-    "datalake": "generic/storage/storage.png",
-    "ledger": "ibm/blockchain/ledger.png",
-    "ledger-node": "ibm/blockchain/node.png",
-}
 WORKLOAD_ICONS = {
     "deployment": "k8s/compute/deploy.png",
     "statefulset": "k8s/compute/sts.png",
@@ -92,7 +82,7 @@ def custom_icon_key(path: Path) -> str:
 
 
 def icon_for_kind(kind: str) -> str:
-    return KIND_ICONS.get(kind, "generic/blank/blank.png")
+    return KIND_SPECS[kind].icon
 
 
 def icon_for(element: AnyElement) -> str:

@@ -16,7 +16,8 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from .findings import Finding, Location, did_you_mean, finding
-from .format import KINDS, MODELS, NESTED, AnyElement, Element, Relation, field_names
+from .format import NESTED, AnyElement, Element, Relation, field_names
+from .kinds import KINDS, MODELS
 from .load import Document
 from .yamltree import Mapping, Node, Scalar, Sequence, to_python
 
@@ -198,7 +199,7 @@ def validate(document: Document, findings: list[Finding]) -> AnyElement | None:
             )
         )
         return None
-    return element  # type: ignore[return-value]
+    return element
 
 
 RESERVED_IDS = frozenset({"index"})

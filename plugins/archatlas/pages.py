@@ -17,20 +17,10 @@ import jinja2
 
 from . import markdown
 from .findings import Finding
-from .format import KINDS, AnyElement, Relation
+from .format import AnyElement, Relation
+from .kinds import KIND_SPECS, KINDS
 from .model import Architecture
 
-PLURALS = {
-    "system": "Systems",
-    "team": "Teams",
-    "actor": "Actors",
-    "service": "Services",
-    "vendor": "Vendors",
-    "datastore": "Datastores",
-    "datalake": "Data lakes",
-    "ledger": "Ledgers",
-    "ledger-node": "Ledger nodes",
-}
 # Fields shown in an element's own sections rather than its facts table.
 SECTION_FIELDS = frozenset(
     {"kind", "id", "name", "description", "uses", "links", "tags", "icon"}
@@ -163,11 +153,7 @@ def _flatten(prefix: str, value: dict[str, object]) -> list[tuple[str, str, bool
 
 def diagram_views(element: AnyElement) -> list[str]:
     """The views an element's page shows."""
-    if element.kind in ("system", "ledger", "datalake"):
-        return [f"{element.kind}/{element.id}"]
-    if element.kind == "team":
-        return []
-    return [f"element/{element.id}"]
+    return [f"{view}/{element.id}" for view in KIND_SPECS[element.kind].views]
 
 
 def _environment() -> jinja2.Environment:
@@ -182,7 +168,7 @@ def _environment() -> jinja2.Environment:
     environment.filters["text"] = markdown.text
     environment.filters["link_target"] = markdown.link_target
     environment.filters["code"] = markdown.code
-    environment.globals["plurals"] = PLURALS
+    environment.globals["kind_specs"] = KIND_SPECS
     return environment
 
 

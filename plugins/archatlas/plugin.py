@@ -23,7 +23,8 @@ from mkdocs.structure.pages import Page
 
 from .check import Result, check_directory
 from .findings import Finding, Severity
-from .pages import PLURALS, Layout
+from .kinds import KIND_SPECS
+from .pages import Layout
 from .render import DEFAULT_CACHE_DIR, DotNotFound, RenderOptions, diagram_cache, find_dot
 from .report import format_finding
 from .site import ICON_FOLDER, STYLESHEET, Site, SiteOptions, build_site, resolve_html, stylesheet
@@ -72,9 +73,9 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
         assert self.result is not None
         arch = self.result.architecture
         items = [{"Overview": self.layout.index}]
-        for kind, title in PLURALS.items():
+        for kind, spec in KIND_SPECS.items():
             if arch.of_kind(kind):
-                items.append({title: self.layout.catalogue(kind)})
+                items.append({spec.plural: self.layout.catalogue(kind)})
         items.append({"Findings": self.layout.findings})
         return items
 
@@ -123,7 +124,7 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
         if config.nav is None:
             # A kind's folder in the automatic nav holds only its catalogue
             # (element pages are not in the nav): show the catalogue itself.
-            catalogues = {self.layout.catalogue(kind) for kind in PLURALS}
+            catalogues = {self.layout.catalogue(kind) for kind in KIND_SPECS}
             nav.items = _lift_catalogues(nav.items, catalogues)
         return nav
 

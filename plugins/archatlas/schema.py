@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import Annotated, Any, Union
 
 from pydantic import Field, TypeAdapter
 
-from .format import AnyElement
+from .kinds import MODELS
 
 SCHEMA_ID = "https://archatlas.dev/schema/v1/archatlas.schema.json"
 
 
 def json_schema() -> dict[str, Any]:
-    adapter: TypeAdapter[Any] = TypeAdapter(Annotated[AnyElement, Field(discriminator="kind")])
+    # The union of every kind's model, built from the table of kinds.
+    any_element: Any = Union[tuple(MODELS.values())]  # noqa: UP007
+    adapter: TypeAdapter[Any] = TypeAdapter(Annotated[any_element, Field(discriminator="kind")])
     body = adapter.json_schema(by_alias=True)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -22,7 +22,7 @@ from .model import Architecture
 from .pages import Layout, generate_pages, relative
 from .render import Progress, Rendered, RenderOptions, render_all
 from .svg import data_uri, icon_paths, id_prefix, place_svg, standalone_svg
-from .views import build_view
+from .views import VIEW_SPECS, build_view
 
 ICON_FOLDER = "assets/archatlas/icons"
 STYLESHEET = "assets/archatlas/archatlas.css"
@@ -313,7 +313,7 @@ def _unknown(arch: Architecture, where: Location, match: re.Match[str]) -> Findi
 def _unknown_target(arch: Architecture, where: Location, target: str, image: bool) -> Finding:
     if image:
         message = f"no view '{target.removeprefix('view/')}'"
-        hint = "views: landscape, element/ID, system/ID, ledger/ID, datalake/ID"
+        hint = "views: " + ", ".join(spec.pattern for spec in VIEW_SPECS.values())
     else:
         message = f"no element has the id '{target}'" + did_you_mean(target, arch.by_id)
         hint = "link to an element with [text](arch:ID)"

@@ -314,36 +314,60 @@ def _group_node(arch: Architecture, group: str, count: int) -> ViewNode:
     return ViewNode(group, _title(arch, group), caption, icon_for_kind("system"), group)
 
 
-# --- all views of an architecture ---------------------------------------------------
+# --- the views a site can show ----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ViewSpec:
+    """A view, declared once: pages embed it as `arch:view/NAME` or `arch:view/NAME/ID`."""
+
+    name: str
+    build: Callable[[Architecture, str], View]  # (architecture, element id) -> the view
+    # The kinds of element it is drawn for; None: any kind, (): the whole
+    # architecture, with no element id in its key.
+    kinds: frozenset[str] | None = None
+
+    @property
+    def pattern(self) -> str:
+        return self.name if self.kinds == frozenset() else f"{self.name}/ID"
+
+
+VIEW_SPECS: dict[str, ViewSpec] = {
+    spec.name: spec
+    for spec in (
+        ViewSpec("landscape", lambda arch, _: landscape(arch), frozenset()),
+        ViewSpec("element", element_view),
+        ViewSpec("system", system_view, frozenset({"system"})),
+        ViewSpec("ledger", ledger_view, frozenset({"ledger"})),
+        ViewSpec("datalake", datalake_view, frozenset({"datalake"})),
+    )
+}
 
 
 def view_keys(arch: Architecture) -> list[str]:
     """Every view the site can show, by key."""
-    keys = ["landscape"]
+    keys = [name for name, spec in VIEW_SPECS.items() if spec.kinds == frozenset()]
     for element in arch.elements:
-        keys.append(f"element/{element.id}")
-        if element.kind in ("system", "ledger", "datalake"):
-            keys.append(f"{element.kind}/{element.id}")
+        keys.extend(
+            f"{name}/{element.id}"
+            for name, spec in VIEW_SPECS.items()
+            if spec.kinds is None or element.kind in spec.kinds
+        )
     return keys
 
 
 def build_view(arch: Architecture, key: str) -> View | None:
     """The view named `key`, or None when no such view exists."""
-    if key == "landscape":
-        return landscape(arch)
-    kind, _, element_id = key.partition("/")
-    element = arch.get(element_id)
-    if element is None:
+    name, _, element_id = key.partition("/")
+    spec = VIEW_SPECS.get(name)
+    if spec is None:
         return None
-    if kind == "element":
-        return element_view(arch, element_id)
-    if kind == element.kind == "system":
-        return system_view(arch, element_id)
-    if kind == element.kind == "ledger":
-        return ledger_view(arch, element_id)
-    if kind == element.kind == "datalake":
-        return datalake_view(arch, element_id)
-    return None
+    if spec.kinds == frozenset():
+        return spec.build(arch, "") if not element_id else None
+    element = arch.get(element_id)
+    if element is None or (spec.kinds is not None and element.kind not in spec.kinds):
+        return None
+    return spec.build(arch, element_id)
 
 
 # --- the diff view -------------------------------------------------------------------------

@@ -1,0 +1,75 @@
+"""The element kinds: each declared once, with everything the site derives from it.
+
+A kind is its model (in `format.py`, which validates it and gives the JSON
+Schema) plus one `KindSpec` here: how catalogues and the navigation name
+it, the icon drawn when nothing more specific is known, the views its page
+shows and the kind-specific sections of that page. Every other module reads
+this table; `tests/test_registries.py` names whatever a new kind still lacks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import get_args
+
+from .format import (
+    Actor,
+    Datalake,
+    Datastore,
+    Element,
+    Ledger,
+    LedgerNode,
+    Service,
+    System,
+    Team,
+    Vendor,
+)
+
+# Kind-specific sections of an element page: templates/sections/<name>.md.j2.
+Section = str
+
+
+@dataclass(frozen=True, slots=True)
+class KindSpec:
+    model: type[Element]
+    plural: str  # catalogue title and navigation entry
+    icon: str  # default icon, a path in the `diagrams` library's resources
+    views: tuple[str, ...] = ("element",)  # the views its page shows, by view name
+    sections: tuple[Section, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The kind as YAML writes it: the one value of the model's `kind` field."""
+        (value,) = get_args(self.model.model_fields["kind"].annotation)
+        return str(value)
+
+
+SPECS: tuple[KindSpec, ...] = (
+    KindSpec(
+        System, "Systems", "generic/place/datacenter.png", views=("system",), sections=("members",)
+    ),
+    KindSpec(Team, "Teams", "onprem/client/users.png", views=(), sections=("members",)),
+    KindSpec(Actor, "Actors", "onprem/client/user.png"),
+    KindSpec(Service, "Services", "k8s/compute/pod.png"),
+    KindSpec(Vendor, "Vendors", "onprem/network/internet.png"),
+    KindSpec(Datastore, "Datastores", "generic/database/sql.png"),
+    KindSpec(
+        Datalake,
+        "Data lakes",
+        "generic/storage/storage.png",
+        views=("datalake",),
+        sections=("datasets",),
+    ),
+    KindSpec(
+        Ledger,
+        "Ledgers",
+        "ibm/blockchain/ledger.png",
+        views=("ledger",),
+        sections=("organizations",),
+    ),
+    KindSpec(LedgerNode, "Ledger nodes", "ibm/blockchain/node.png"),
+)
+
+KIND_SPECS: dict[str, KindSpec] = {spec.name: spec for spec in SPECS}
+KINDS: tuple[str, ...] = tuple(KIND_SPECS)  # in the order catalogues list them
+MODELS: dict[str, type[Element]] = {name: spec.model for name, spec in KIND_SPECS.items()}

@@ -1,0 +1,74 @@
+"""Each extension point is one declaration: these tests name what a new one lacks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import get_args
+
+import pytest
+
+from archatlas.format import Element
+from archatlas.icons import resource_root
+from archatlas.kinds import KIND_SPECS, KINDS, KindSpec
+from archatlas.load import load_text
+from archatlas.model import Architecture, build
+from archatlas.pages import Layout, diagram_views, generate_pages
+from archatlas.views import VIEW_SPECS, build_view, view_keys
+
+TEMPLATES = Path(__file__).parents[1] / "plugins" / "archatlas" / "templates"
+
+
+def _concrete_models(base: type[Element]) -> set[type[Element]]:
+    found: set[type[Element]] = set()
+    for model in base.__subclasses__():
+        if len(get_args(model.model_fields["kind"].annotation)) == 1:
+            found.add(model)
+        found |= _concrete_models(model)
+    return found
+
+
+def test_every_element_model_is_a_declared_kind() -> None:
+    declared = {spec.model for spec in KIND_SPECS.values()}
+    missing = sorted(model.__name__ for model in _concrete_models(Element) - declared)
+    assert not missing, f"models with no KindSpec in kinds.py: {missing}"
+
+
+def _architecture(*kinds: str) -> Architecture:
+    """One element of each kind, with only the fields it needs."""
+    text = "---\n".join(
+        f"kind: {kind}\nid: a-{kind}\n" + ("ledger: a-ledger\n" if kind == "ledger-node" else "")
+        for kind in kinds
+    )
+    documents, problems = load_text(text, Path("minimal.yaml").absolute(), "minimal.yaml")
+    arch, findings = build(documents)
+    assert not problems and not findings, [*problems, *findings]
+    return arch
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_kind_has_icon_views_sections_and_pages(kind: str) -> None:
+    spec: KindSpec = KIND_SPECS[kind]
+    assert spec.plural, f"kind '{kind}' has no plural"
+    assert (resource_root() / spec.icon).is_file(), f"kind '{kind}': no icon file {spec.icon}"
+    for section in spec.sections:
+        template = TEMPLATES / "sections" / f"{section}.md.j2"
+        assert template.is_file(), f"kind '{kind}': no template {template.name}"
+    arch = _architecture(kind)
+    (element,) = arch.elements
+    for view in spec.views:
+        assert view in VIEW_SPECS, f"kind '{kind}' shows the undeclared view '{view}'"
+        assert build_view(arch, f"{view}/{element.id}") is not None, (
+            f"kind '{kind}': the view '{view}' cannot be drawn for it"
+        )
+    layout = Layout()
+    pages = generate_pages(arch, [], layout)
+    assert f"# {spec.plural}" in pages[layout.catalogue(kind)]
+    page = pages[layout.element(element)]
+    for key in diagram_views(element):
+        assert f"(arch:view/{key})" in page
+
+
+def test_every_declared_view_is_drawn_for_some_kind_or_the_site() -> None:
+    keys = view_keys(_architecture(*KINDS))
+    for name in VIEW_SPECS:
+        assert any(key.partition("/")[0] == name for key in keys), f"view '{name}' is never drawn"
