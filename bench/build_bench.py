@@ -102,7 +102,7 @@ MARKDOWN_EXTENSIONS = [
 INDEX = "# Platform architecture\n\nThe [architecture](architecture/index.md) of the platform.\n"
 
 PLUGIN_LINE = re.compile(
-    r"archatlas: ([\d,]+) pages, ([\d,]+) diagrams rendered, ([\d,]+) from cache, ([\d.]+) s"
+    r"archatlas: ([\d,]+) pages?, ([\d,]+) diagrams? rendered, ([\d,]+) from cache, ([\d.]+) s"
 )
 FAILED_DIAGRAM = re.compile(r"\[diagram-failed\].*?view '([^']+)'")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")

@@ -124,7 +124,7 @@ def test_warm_build_draws_nothing_and_a_corrupt_entry_is_drawn_again(tmp_path: P
     entries = sorted(p for p in cache_dir.rglob("*") if p.is_file())
     assert len(entries) == 43
     entries[0].write_bytes(entries[0].read_bytes()[:100])  # a build killed mid-write
-    assert "1 diagrams rendered, 42 from cache" in build_log(folder)
+    assert "1 diagram rendered, 42 from cache" in build_log(folder)
     assert pages(folder) == first
 
 

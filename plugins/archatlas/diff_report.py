@@ -8,7 +8,7 @@ from typing import Any
 
 from . import markdown
 from .diff import Diff, RelationChange
-from .findings import Finding
+from .findings import Finding, plural
 from .format import AnyElement
 from .report import finding_data
 
@@ -16,17 +16,13 @@ FORMATS = ("markdown", "json")
 NOT_SET = "—"
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'s' * (count != 1)}"
-
-
 def summary(diff: Diff) -> str:
     return (
-        f"{_plural(len(diff.added), 'element')} added, {len(diff.removed)} removed, "
+        f"{plural(len(diff.added), 'element')} added, {len(diff.removed)} removed, "
         f"{len(diff.changed)} changed; "
-        f"{_plural(len(diff.relations_added), 'relation')} added, "
+        f"{plural(len(diff.relations_added), 'relation')} added, "
         f"{len(diff.relations_removed)} removed; "
-        f"{_plural(len(diff.findings_introduced), 'finding')} introduced, "
+        f"{plural(len(diff.findings_introduced), 'finding')} introduced, "
         f"{len(diff.findings_fixed)} fixed"
     )
 
@@ -66,7 +62,7 @@ def _finding_row(item: Finding) -> list[str]:
     return [
         item.severity.value,
         f"`{item.rule}`",
-        f"`{item.path}:{item.line}:{item.col}`",
+        f"`{item.location}`",
         _cell(item.message),
     ]
 

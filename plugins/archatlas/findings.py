@@ -78,6 +78,10 @@ class Location:
     line: int
     col: int
 
+    def __str__(self) -> str:
+        """`path:line:col`, the form editors and CI jump to."""
+        return f"{self.path}:{self.line}:{self.col}"
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:
@@ -95,6 +99,10 @@ class Finding:
         return RULES[self.rule].severity
 
     @property
+    def location(self) -> Location:
+        return Location(self.path, self.line, self.col)
+
+    @property
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line, self.col, self.rule, self.message)
 
@@ -110,6 +118,11 @@ def finding(
 def article(word: str) -> str:
     """'a service', 'an actor'."""
     return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
+
+
+def plural(count: int, word: str, many: str = "") -> str:
+    """'1 diagram', '2 diagrams'; `many` for a word not made plural by an 's'."""
+    return f"{count:,} {word if count == 1 else many or word + 's'}"
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

@@ -148,7 +148,7 @@ def _duplicate(document: Document, first: Document, element_id: str) -> Finding:
     return finding(
         "duplicate-id",
         here,
-        f"the id '{element_id}' is already used at {there.path}:{there.line}:{there.col}",
+        f"the id '{element_id}' is already used at {there}",
         "ids are unique across the whole architecture: rename one of the two",
         element=element_id,
     )

@@ -16,7 +16,7 @@ from functools import cached_property
 import jinja2
 
 from . import markdown
-from .findings import Finding
+from .findings import Finding, plural
 from .format import AnyElement, Relation
 from .kinds import KIND_SPECS, KINDS
 from .model import Architecture
@@ -168,6 +168,7 @@ def _environment() -> jinja2.Environment:
     environment.filters["text"] = markdown.text
     environment.filters["link_target"] = markdown.link_target
     environment.filters["code"] = markdown.code
+    environment.filters["plural"] = plural
     environment.globals["kind_specs"] = KIND_SPECS
     return environment
 

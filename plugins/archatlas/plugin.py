@@ -22,7 +22,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from .check import Result, check_directory
-from .findings import Finding, Severity
+from .findings import Finding, Severity, plural
 from .kinds import KIND_SPECS
 from .pages import Layout
 from .render import DEFAULT_CACHE_DIR, DotNotFound, RenderOptions, diagram_cache, find_dot
@@ -60,9 +60,9 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
         self.result = check_directory(Path(self.config.architecture_dir), base=_project(config))
         _log_findings(self.result.open_findings)
         if self.result.fails(strict=self.config.fail_on == "warning"):
+            count = plural(len(self.result.open_findings), "finding")
             raise PluginError(
-                f"archatlas: the architecture has {len(self.result.open_findings)} finding(s); "
-                "fix them (see above) to build the site"
+                f"archatlas: the architecture has {count}; fix them (see above) to build the site"
             )
         config.extra_css.append(STYLESHEET)
         if config.nav is not None and not _mentions(config.nav, self.layout.prefix + "/"):
@@ -100,7 +100,7 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
         if clashes:
             raise PluginError(
                 f"archatlas: docs/{clashes[0]} would be replaced by a generated page "
-                f"({len(clashes)} such file(s)): move it, or set the plugin's url_prefix"
+                f"({plural(len(clashes), 'such file')}): move it, or set the plugin's url_prefix"
             )
         elements = {self.layout.element(e) for e in self.result.architecture.elements}
         for path, markdown in sorted(self.site.pages.items()):
@@ -115,7 +115,8 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
         files.append(File.generated(config, STYLESHEET, content=stylesheet()))
         drawn = sum(1 for d in self.site.diagrams.values() if not d.cached)
         log.info(
-            f"archatlas: {len(self.site.pages):,} pages, {drawn:,} diagrams rendered, "
+            f"archatlas: {plural(len(self.site.pages), 'page')}, "
+            f"{plural(drawn, 'diagram')} rendered, "
             f"{len(self.site.diagrams) - drawn:,} from cache, {time.monotonic() - started:.1f} s"
         )
         return files

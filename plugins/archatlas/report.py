@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from . import __version__
 from .check import Result
-from .findings import RULES, Finding, Severity
+from .findings import RULES, Finding, Severity, plural
 
 FORMATS = ("text", "json", "github", "sarif")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -25,8 +25,8 @@ def printable(value: str) -> str:
 def format_finding(item: Finding) -> str:
     """`path:line:col: severity[rule]: message`, the hint indented below."""
     message = printable(item.message).replace("\n", "\\n")
-    where = printable(item.path)
-    line = f"{where}:{item.line}:{item.col}: {item.severity.value}[{item.rule}]: {message}"
+    where = printable(str(item.location))
+    line = f"{where}: {item.severity.value}[{item.rule}]: {message}"
     return f"{line}\n    hint: {printable(item.hint)}" if item.hint else line
 
 
@@ -36,10 +36,9 @@ def summary(result: Result) -> str:
     warnings = result.count(Severity.WARNING)
     accepted = len(result.findings) - len(result.open_findings)
     return (
-        f"{elements} element{'s' * (elements != 1)} in {len(result.files)} "
-        f"file{'s' * (len(result.files) != 1)}: "
-        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
-        + (f" ({accepted} accepted)" if accepted else "")
+        f"{plural(elements, 'element')} in {plural(len(result.files), 'file')}: "
+        f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
+        + (f" ({accepted:,} accepted)" if accepted else "")
     )
 
 

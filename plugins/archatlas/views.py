@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
+from .findings import plural
 from .format import AnyElement, Datalake, Ledger, LedgerNode, Relation, relation_key
 from .icons import custom_icon_key, icon_for, icon_for_kind
 from .model import Architecture
@@ -196,7 +197,7 @@ def by_domain(arch: Architecture, view: View) -> View:
         return ViewNode(
             key,
             f"{key.removeprefix('domain.')} (domain)",
-            f"{count} system{'s' * (count != 1)}",
+            plural(count, "system"),
             icon_for_kind("system"),
             "kind:system",
         )
@@ -223,7 +224,7 @@ def _regroup(
         if pair[0] != pair[1]:
             weights[pair] += edge.weight
     edges = tuple(
-        ViewEdge(source, target, f"{count} relation{'s' * (count != 1)}", "sync", weight=count)
+        ViewEdge(source, target, plural(count, "relation"), "sync", weight=count)
         for (source, target), count in sorted(weights.items())
     )
     return nodes, edges
@@ -307,7 +308,7 @@ def _group(arch: Architecture, node: ViewNode) -> str:
 
 
 def _group_node(arch: Architecture, group: str, count: int) -> ViewNode:
-    caption = f"{count} element{'s' * (count != 1)}"
+    caption = plural(count, "element")
     if group.startswith("kind."):
         kind = group.removeprefix("kind.")
         return ViewNode(group, f"{kind} (no system)", caption, icon_for_kind(kind), f"kind:{kind}")
