@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends
 
-.PHONY: site serve check schema test lint system-deps browser-deps
+.PHONY: site serve check schema rules-doc test lint system-deps browser-deps
 
 $(BIN)/archatlas: pyproject.toml
 	python3 -m venv $(VENV)
@@ -35,6 +35,10 @@ check: $(BIN)/archatlas
 
 schema: $(BIN)/archatlas
 	$(BIN)/archatlas schema > schema/archatlas.schema.json
+
+# The rules reference is generated from the rules' declarations.
+rules-doc: $(BIN)/archatlas
+	$(BIN)/python -m archatlas.rules_doc > docs/reference/rules.md
 
 lint: $(BIN)/archatlas
 	$(BIN)/ruff check .

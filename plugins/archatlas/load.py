@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .findings import Finding, Location, finding
+from .load_rules import FILE_TOO_LARGE, NOT_A_MAPPING, NOT_TEXT, UNREADABLE_FILE
 from .yamltree import Limits, Mapping, Pos, Problem, Scalar, parse_documents
 
 SUFFIXES = (".yaml", ".yml")
@@ -93,12 +94,12 @@ def read_text(
     try:
         inside = file.resolve().is_relative_to(root)
     except (OSError, RuntimeError):  # a link loop: Python 3.11 raises RuntimeError
-        findings.append(finding("unreadable-file", start, "this file is a link that loops"))
+        findings.append(finding(UNREADABLE_FILE, start, "this file is a link that loops"))
         return None
     if not inside:
         findings.append(
             finding(
-                "unreadable-file",
+                UNREADABLE_FILE,
                 start,
                 "this file links to a place outside the architecture directory",
                 "copy the file into the architecture directory instead of linking to it",
@@ -108,11 +109,11 @@ def read_text(
     try:
         if not file.exists():
             findings.append(
-                finding("unreadable-file", start, "this link points to a file that does not exist")
+                finding(UNREADABLE_FILE, start, "this link points to a file that does not exist")
             )
             return None
         if not file.is_file():  # a pipe or device would block or never end
-            findings.append(finding("unreadable-file", start, "this is not a regular file"))
+            findings.append(finding(UNREADABLE_FILE, start, "this is not a regular file"))
             return None
         size = file.stat().st_size
         if size > limits.max_file_bytes:
@@ -120,16 +121,14 @@ def read_text(
             return None
         data = file.read_bytes()
     except OSError as error:
-        findings.append(
-            finding("unreadable-file", start, f"cannot read the file: {error.strerror}")
-        )
+        findings.append(finding(UNREADABLE_FILE, start, f"cannot read the file: {error.strerror}"))
         return None
     return decode(data, shown, findings)
 
 
 def _too_large(at: Location, size: int, limit: int) -> Finding:
     return finding(
-        "file-too-large",
+        FILE_TOO_LARGE,
         at,
         f"the file is {size:,} bytes, more than the limit of {limit:,}",
         "split it into several files",
@@ -149,7 +148,7 @@ def decode(data: bytes, shown: str, findings: list[Finding]) -> str | None:
     if encoding:
         findings.append(
             finding(
-                "not-text",
+                NOT_TEXT,
                 Location(shown, 1, 1),
                 f"the file is {encoding} text, not UTF-8",
                 "save it as UTF-8 (in PowerShell: Out-File -Encoding utf8)",
@@ -160,7 +159,7 @@ def decode(data: bytes, shown: str, findings: list[Finding]) -> str | None:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         findings.append(
             finding(
-                "not-text",
+                NOT_TEXT,
                 Location(shown, line, 1),
                 "the file holds binary data, not text",
                 "architecture files are YAML text: remove this file or rename it",
@@ -175,7 +174,7 @@ def decode(data: bytes, shown: str, findings: list[Finding]) -> str | None:
         col = len(data[line_start : error.start].decode("utf-8", "replace")) + 1
         findings.append(
             finding(
-                "not-text",
+                NOT_TEXT,
                 Location(shown, line, col),
                 "the file is not UTF-8 text",
                 "save it as UTF-8",
@@ -208,7 +207,7 @@ def _at(shown: str, pos: Pos) -> Location:
 def _not_a_mapping(shown: str, pos: Pos, node_type: str) -> Finding:
     what = "a list" if node_type == "Sequence" else "a single value"
     return finding(
-        "not-a-mapping",
+        NOT_A_MAPPING,
         _at(shown, pos),
         f"this document is {what}, not a mapping of fields",
         "each document describes one element: start it with 'kind:' and 'id:'",

@@ -19,6 +19,15 @@ from .findings import Finding, Location, did_you_mean, finding
 from .format import NESTED, AnyElement, Element, Relation, field_names
 from .kinds import KINDS, MODELS
 from .load import Document
+from .model_rules import (
+    BAD_ID,
+    DUPLICATE_ID,
+    INVALID_VALUE,
+    MISSING_FIELD,
+    UNKNOWN_FIELD,
+    UNKNOWN_KIND,
+    WRONG_TYPE,
+)
 from .yamltree import Mapping, Node, Scalar, Sequence, to_python
 
 
@@ -146,7 +155,7 @@ def _duplicate(document: Document, first: Document, element_id: str) -> Finding:
     here = document.at(find_node(document.root, ["id"]).pos)
     there = first.at(find_node(first.root, ["id"]).pos)
     return finding(
-        "duplicate-id",
+        DUPLICATE_ID,
         here,
         f"the id '{element_id}' is already used at {there}",
         "ids are unique across the whole architecture: rename one of the two",
@@ -160,7 +169,7 @@ def validate(document: Document, findings: list[Finding]) -> AnyElement | None:
     if kind_node is None:
         findings.append(
             finding(
-                "missing-field",
+                MISSING_FIELD,
                 document.at(root.pos),
                 "this element has no 'kind'",
                 "allowed kinds: " + ", ".join(KINDS),
@@ -172,7 +181,7 @@ def validate(document: Document, findings: list[Finding]) -> AnyElement | None:
         shown = kind_node.text if isinstance(kind_node, Scalar) else "a list or mapping"
         findings.append(
             finding(
-                "unknown-kind",
+                UNKNOWN_KIND,
                 document.at(kind_node.pos),
                 f"'{shown}' is not a kind{did_you_mean(str(shown), KINDS)}",
                 "allowed kinds: " + ", ".join(KINDS),
@@ -191,7 +200,7 @@ def validate(document: Document, findings: list[Finding]) -> AnyElement | None:
     if element.id in RESERVED_IDS:
         findings.append(
             finding(
-                "bad-id",
+                BAD_ID,
                 document.at(find_node(root, ["id"]).pos),
                 f"id: '{element.id}' is reserved: it names the catalogue page of each kind",
                 "choose another id",
@@ -282,7 +291,7 @@ def _schema_finding(
         name = str(loc[-1])
         fields = field_names(owner_model)
         return finding(
-            "unknown-field",
+            UNKNOWN_FIELD,
             at(key=True),
             f"'{name}' is not a field of {owner_name}{did_you_mean(name, fields)}",
             "fields: " + ", ".join(fields),
@@ -290,14 +299,14 @@ def _schema_finding(
         )
     if error_type == "missing":
         return finding(
-            "missing-field",
+            MISSING_FIELD,
             at(),
             f"{owner_name} needs the field '{loc[-1]}'",
             element=element_id,
         )
     if error_type == "string_pattern_mismatch":
         return finding(
-            "bad-id",
+            BAD_ID,
             at(),
             f"{label}: '{value}' is not a valid id",
             "an id starts with a lowercase letter, then lowercase letters, digits and '-'",
@@ -306,7 +315,7 @@ def _schema_finding(
     if error_type in ("literal_error", "enum"):
         allowed = _QUOTED.findall(str(detail.get("ctx", {}).get("expected", "")))
         return finding(
-            "invalid-value",
+            INVALID_VALUE,
             at(),
             f"{label}: '{value}' is not allowed{did_you_mean(str(value), allowed)}",
             "allowed: " + ", ".join(allowed),
@@ -315,14 +324,14 @@ def _schema_finding(
     if error_type in _TYPE_WORDS:
         hint = "put quotes around it to keep it as text" if error_type == "string_type" else ""
         return finding(
-            "wrong-type",
+            WRONG_TYPE,
             at(),
             f"{label} must be {_TYPE_WORDS[error_type]}, not {describe(value)}",
             hint,
             element_id,
         )
     return finding(
-        "invalid-value",
+        INVALID_VALUE,
         at(),
         f"{label}: {describe(value)} is not allowed: {_lower_first(detail['msg'])}",
         element=element_id,

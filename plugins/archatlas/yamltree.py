@@ -17,6 +17,17 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from .load_rules import (
+    ALIAS_EXPANSION,
+    DUPLICATE_KEY,
+    FILE_TOO_LARGE,
+    NOT_TEXT,
+    TOO_DEEP,
+    YAML_SYNTAX,
+    YAML_TAG,
+)
+from .model_rules import WRONG_TYPE
+
 try:  # libyaml is much faster; the pure-Python parser gives the same events
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
@@ -165,7 +176,7 @@ def _resolve_tagged(tag: str, text: str, pos: Pos) -> ScalarValue:
     if expected is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if type(value) is not expected:
-        raise YamlError(Problem("wrong-type", pos, f"'{text}' is not a valid {tag[len(_CORE) :]}"))
+        raise YamlError(Problem(WRONG_TYPE.id, pos, f"'{text}' is not a valid {tag[len(_CORE) :]}"))
     return value
 
 
@@ -183,7 +194,7 @@ def _scalar(event: yaml.ScalarEvent, pos: Pos) -> Scalar:
 def _tag_problem(tag: str, pos: Pos) -> Problem:
     shown = "!!" + tag.removeprefix(_CORE) if tag.startswith(_CORE) else tag
     return Problem(
-        "yaml-tag",
+        YAML_TAG.id,
         pos,
         f"the YAML tag '{shown}' is not allowed",
         "archatlas reads plain data only: remove the tag",
@@ -236,13 +247,13 @@ class _Composer:
         limit = f"{self.limits.max_nodes:,}"
         if self.aliased:
             return Problem(
-                "alias-expansion",
+                ALIAS_EXPANSION.id,
                 pos,
                 f"this document expands to more than {limit} values",
                 "aliases (*name) that repeat large anchors multiply the document's size",
             )
         return Problem(
-            "file-too-large",
+            FILE_TOO_LARGE.id,
             pos,
             f"this document holds more than {limit} values",
             "split it into several documents or files",
@@ -271,7 +282,7 @@ class _Composer:
         if len(self.stack) >= self.limits.max_depth:
             raise YamlError(
                 Problem(
-                    "too-deep",
+                    TOO_DEEP.id,
                     pos,
                     f"values are nested more than {self.limits.max_depth} levels deep",
                     "flatten the structure; no field of the format nests this deep",
@@ -295,14 +306,14 @@ class _Composer:
             if not isinstance(key, Scalar):
                 raise YamlError(
                     Problem(
-                        "wrong-type", key.pos, "a key must be plain text, not a list or mapping"
+                        WRONG_TYPE.id, key.pos, "a key must be plain text, not a list or mapping"
                     )
                 )
             first = seen.get(key.text)
             if first is not None:
                 self.problems.append(
                     Problem(
-                        "duplicate-key",
+                        DUPLICATE_KEY.id,
                         key.pos,
                         f"'{key.text}' is given twice in this mapping "
                         f"(first at line {first.pos.line})",
@@ -317,7 +328,9 @@ class _Composer:
     def alias(self, event: yaml.AliasEvent) -> None:
         target = self.anchors.get(str(event.anchor))
         if target is None:  # libyaml reports undefined aliases itself
-            raise YamlError(Problem("yaml-syntax", _pos(event), f"unknown alias '*{event.anchor}'"))
+            raise YamlError(
+                Problem(YAML_SYNTAX.id, _pos(event), f"unknown alias '*{event.anchor}'")
+            )
         self.aliased = True
         self.add(target[0], target[1], None)
 
@@ -387,7 +400,7 @@ def _reader_problem(error: yaml.reader.ReaderError, text: str) -> Problem:
     character = error.character  # libyaml gives the code point, PyYAML the character
     code = ord(character) if isinstance(character, str) else int(character)
     return Problem(
-        "not-text",
+        NOT_TEXT.id,
         Pos(line, col),
         f"the file holds the control character U+{code:04X}, which YAML does not allow",
         "remove it; to write it in a value, quote the value and use an escape such as \\t",
@@ -400,7 +413,7 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str) -> Problem:
     message = " ".join(part for part in (error.context, error.problem) if part)
     if "nesting depth" in message:  # libyaml's own limit, deeper than ours
         return Problem(
-            "too-deep",
+            TOO_DEEP.id,
             pos,
             "values are nested too deep for YAML to read",
             "flatten the structure; no field of the format nests this deep",
@@ -410,4 +423,4 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str) -> Problem:
     hint = ""
     if "\t" in line[: pos.col] or "tab" in message.lower():
         hint = "YAML indents with spaces, never tabs"
-    return Problem("yaml-syntax", pos, message or "invalid YAML", hint)
+    return Problem(YAML_SYNTAX.id, pos, message or "invalid YAML", hint)

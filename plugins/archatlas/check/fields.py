@@ -6,10 +6,20 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..findings import RULES, Finding, Severity, did_you_mean, finding
+from .. import rules
+from ..findings import Finding, Severity, did_you_mean, finding
 from ..format import AnyElement, Runtime
 from ..model import Architecture
+from ..model_rules import INVALID_VALUE
 from ..urls import is_safe_url, url_scheme
+from .fields_rules import (
+    BAD_ICON,
+    CRONJOB_WITHOUT_SCHEDULE,
+    ORPHAN_ELEMENT,
+    SCHEDULE_WITHOUT_CRONJOB,
+    SINGLE_REPLICA,
+    UNSAFE_LINK,
+)
 
 CONNECTED_KINDS = frozenset({"actor", "service", "vendor", "datastore", "datalake", "ledger"})
 IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
@@ -27,7 +37,7 @@ def check_links(arch: Architecture, root: Path) -> Iterator[Finding]:
             scheme = url_scheme(link.url)
             if not is_safe_url(link.url):
                 yield finding(
-                    "unsafe-link",
+                    UNSAFE_LINK,
                     arch.locate(element.id, "links", index, "url"),
                     f"the link '{link.title}' uses the scheme '{scheme}:'",
                     "links may use http(s), mailto or a relative URL",
@@ -43,7 +53,7 @@ def check_icons(arch: Architecture, root: Path) -> Iterator[Finding]:
         problem = icon_problem(element.icon, arch.sources[element.id].file.parent, resolved_root)
         if problem:
             yield finding(
-                "bad-icon",
+                BAD_ICON,
                 arch.locate(element.id, "icon"),
                 f"icon '{element.icon}' {problem}",
                 "give the path of a PNG, JPEG, GIF, WebP or SVG file inside the architecture "
@@ -90,7 +100,7 @@ def check_runtimes(arch: Architecture, root: Path) -> Iterator[Finding]:
 def _runtime(arch: Architecture, element: AnyElement, runtime: Runtime) -> Iterator[Finding]:
     if runtime.schedule is not None and runtime.workload != "cronjob":
         yield finding(
-            "schedule-without-cronjob",
+            SCHEDULE_WITHOUT_CRONJOB,
             arch.locate(element.id, "runtime", "schedule"),
             "a schedule applies to a cronjob, and this runtime "
             + (f"is a {runtime.workload}" if runtime.workload else "sets no workload"),
@@ -99,7 +109,7 @@ def _runtime(arch: Architecture, element: AnyElement, runtime: Runtime) -> Itera
         )
     if runtime.workload == "cronjob" and runtime.schedule is None:
         yield finding(
-            "cronjob-without-schedule",
+            CRONJOB_WITHOUT_SCHEDULE,
             arch.locate(element.id, "runtime", "workload"),
             "this cronjob has no schedule",
             "add 'schedule' with a cron expression, e.g. '*/15 * * * *'",
@@ -108,7 +118,7 @@ def _runtime(arch: Architecture, element: AnyElement, runtime: Runtime) -> Itera
     autoscale = runtime.autoscale
     if autoscale is not None and autoscale.min > autoscale.max:
         yield finding(
-            "invalid-value",
+            INVALID_VALUE,
             arch.locate(element.id, "runtime", "autoscale", "min"),
             f"autoscale min {autoscale.min} is above max {autoscale.max}",
             element=element.id,
@@ -116,7 +126,7 @@ def _runtime(arch: Architecture, element: AnyElement, runtime: Runtime) -> Itera
     single = runtime.replicas == 1 and autoscale is None
     if element.kind == "service" and single and runtime.workload not in ("job", "cronjob"):
         yield finding(
-            "single-replica",
+            SINGLE_REPLICA,
             arch.locate(element.id, "runtime", "replicas"),
             f"'{element.id}' runs one replica without autoscale: one failure stops it",
             "run two replicas or more, or add autoscale",
@@ -129,7 +139,7 @@ def check_orphans(arch: Architecture, root: Path) -> Iterator[Finding]:
         used = arch.used_by(element.id) or element.id in arch.broken_targets
         if element.kind in CONNECTED_KINDS and not element.uses and not used:
             yield finding(
-                "orphan-element",
+                ORPHAN_ELEMENT,
                 arch.locate(element.id, "id"),
                 f"nothing uses '{element.id}' and it uses nothing",
                 "add the relations that connect it, or remove it",
@@ -138,15 +148,18 @@ def check_orphans(arch: Architecture, root: Path) -> Iterator[Finding]:
 
 
 def check_acceptances(arch: Architecture, root: Path) -> Iterator[Finding]:
-    warnings = sorted(rule.id for rule in RULES.values() if rule.severity is Severity.WARNING)
+    # Every rule, the site's too, so that an error is told apart from a typo.
+    # (Read when called: archatlas.rules imports this package.)
+    known_rules = {rule.id: rule for rule in rules.EVERY_RULE}
+    warnings = sorted(key for key, rule in known_rules.items() if rule.severity is Severity.WARNING)
     for element in arch.elements:
         for index, acceptance in enumerate(element.accept):
-            known = RULES.get(acceptance.rule)
+            known = known_rules.get(acceptance.rule)
             if known is not None and known.severity is Severity.WARNING:
                 continue
             problem = "is an error, which cannot be accepted" if known else "is not a rule"
             yield finding(
-                "invalid-value",
+                INVALID_VALUE,
                 arch.locate(element.id, "accept", index, "rule"),
                 f"accept: '{acceptance.rule}' {problem}"
                 + ("" if known else did_you_mean(acceptance.rule, warnings)),

@@ -8,7 +8,9 @@ from pathlib import Path
 from ..findings import Finding, finding
 from ..format import AnyElement, Datalake, Ledger, LedgerNode
 from ..model import Architecture
+from .ledgers_rules import DUPLICATE_MEMBER, MEMBER_WITHOUT_PEER, NO_FAULT_TOLERANCE
 from .references import unknown_member
+from .references_rules import UNKNOWN_ORGANIZATION
 
 
 def check_ledgers(arch: Architecture, root: Path) -> Iterator[Finding]:
@@ -46,7 +48,7 @@ def _duplicate_members(
         if member in seen:
             where = (*path, index) if path else (field, index, "id")
             yield finding(
-                "duplicate-member",
+                DUPLICATE_MEMBER,
                 arch.locate(owner.id, *where),
                 f"{field}: '{member}' is given twice (first as item {seen[member] + 1})",
                 element=owner.id,
@@ -72,12 +74,12 @@ def _channel_members(arch: Architecture, ledger: Ledger) -> Iterator[Finding]:
             at = arch.locate(ledger.id, "channels", c_index, "members", m_index)
             if member not in organizations:
                 yield unknown_member(
-                    "unknown-organization", at, member, ledger, organizations, ledger.id
+                    UNKNOWN_ORGANIZATION, at, member, ledger, organizations, ledger.id
                 )
             elif member not in peers and member not in reported:
                 reported.add(member)
                 yield finding(
-                    "member-without-peer",
+                    MEMBER_WITHOUT_PEER,
                     at,
                     f"organization '{member}' is a member of channel '{channel.id}' "
                     "but runs no peer node",
@@ -110,7 +112,7 @@ def _fault_tolerance(arch: Architecture, ledger: Ledger) -> Iterator[Finding]:
     if tolerated_failures(ledger.consensus, count) == 0:
         needed = divisor + 1
         yield finding(
-            "no-fault-tolerance",
+            NO_FAULT_TOLERANCE,
             arch.locate(ledger.id, "consensus"),
             f"{ledger.consensus} with {count} {role} node(s) tolerates no failure",
             f"run at least {needed} {role} nodes so that one may fail",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from ..findings import Finding, Location, article, did_you_mean, finding
+from ..findings import Finding, Location, Rule, article, did_you_mean, finding
 from ..format import (
     CLASSIFICATIONS,
     AnyElement,
@@ -16,6 +16,17 @@ from ..format import (
     Relation,
 )
 from ..model import Architecture
+from .references_rules import (
+    INVALID_VERB,
+    MISPLACED_FIELD,
+    NOT_CHANNEL_MEMBER,
+    UNAPPROVED_DATA,
+    UNKNOWN_CHANNEL,
+    UNKNOWN_DATASET,
+    UNKNOWN_ORGANIZATION,
+    UNKNOWN_REFERENCE,
+    WRONG_TARGET_KIND,
+)
 
 # Which target kinds each relation verb accepts.
 VERB_TARGETS: dict[str, frozenset[str]] = {
@@ -38,7 +49,7 @@ def _reference(
     if target is None:
         candidates = [element.id for element in arch.of_kind(kind)]
         yield finding(
-            "unknown-reference",
+            UNKNOWN_REFERENCE,
             at,
             f"{field}: no {kind} has the id '{target_id}'{did_you_mean(target_id, candidates)}",
             f"known {kind} ids: " + listing(candidates),
@@ -46,7 +57,7 @@ def _reference(
         )
     elif target.kind != kind:
         yield finding(
-            "wrong-target-kind",
+            WRONG_TARGET_KIND,
             at,
             f"{field}: '{target_id}' is {article(target.kind)}, not {article(kind)}",
             element=source,
@@ -82,7 +93,7 @@ def _node_membership(arch: Architecture, node: LedgerNode) -> Iterator[Finding]:
         organizations = [org.id for org in ledger.organizations]
         if node.organization not in organizations:
             yield unknown_member(
-                "unknown-organization",
+                UNKNOWN_ORGANIZATION,
                 arch.locate(node.id, "organization"),
                 node.organization,
                 ledger,
@@ -92,9 +103,9 @@ def _node_membership(arch: Architecture, node: LedgerNode) -> Iterator[Finding]:
 
 
 def unknown_member(
-    rule: str, at: Location, name: str, owner: AnyElement, known: list[str], source: str
+    rule: Rule, at: Location, name: str, owner: AnyElement, known: list[str], source: str
 ) -> Finding:
-    what = rule.removeprefix("unknown-")
+    what = rule.id.removeprefix("unknown-")
     return finding(
         rule,
         at,
@@ -124,7 +135,7 @@ def _relation(
         return  # its own schema error is reported
     if target is None:
         yield finding(
-            "unknown-reference",
+            UNKNOWN_REFERENCE,
             at("to"),
             f"uses: no element has the id '{relation.to}'" + did_you_mean(relation.to, arch.by_id),
             "add the element, or correct the id",
@@ -135,7 +146,7 @@ def _relation(
         allowed = _either(sorted(VERB_TARGETS[relation.verb]))
         verbs = [verb for verb, kinds in VERB_TARGETS.items() if target.kind in kinds]
         yield finding(
-            "invalid-verb",
+            INVALID_VERB,
             at("as"),
             f"'{relation.verb}' needs {article(allowed)} as target, "
             f"and '{target.id}' is {article(target.kind)}",
@@ -150,14 +161,14 @@ def _relation(
         datasets = [dataset.id for dataset in target.datasets]
         if relation.dataset not in datasets:
             yield unknown_member(
-                "unknown-dataset", at("dataset"), relation.dataset, target, datasets, source.id
+                UNKNOWN_DATASET, at("dataset"), relation.dataset, target, datasets, source.id
             )
     if isinstance(target, Ledger):
         yield from _ledger_relation(target, relation, at, source.id)
     approved = getattr(target, "approved_data", None)
     if approved is not None and relation.data is not None and _above(relation.data, approved):
         yield finding(
-            "unapproved-data",
+            UNAPPROVED_DATA,
             at("data"),
             f"{relation.data} data is sent to '{target.id}', "
             f"which is approved for {approved} data at most",
@@ -182,7 +193,7 @@ def _vendor_reads(
     dataset = datasets.get(relation.dataset or "")
     if dataset is not None and dataset.classification and _above(dataset.classification, approved):
         yield finding(
-            "unapproved-data",
+            UNAPPROVED_DATA,
             at("dataset"),
             f"'{source.id}' reads {dataset.classification} dataset '{dataset.id}', "
             f"and is approved for {approved} data at most",
@@ -202,7 +213,7 @@ def _misplaced_fields(
     for field, kind in wanted.items():
         if getattr(relation, field) is not None and target.kind != kind:
             yield finding(
-                "misplaced-field",
+                MISPLACED_FIELD,
                 at(field),
                 f"'{field}' applies to {article(kind)} target, "
                 f"and '{target.id}' is {article(target.kind)}",
@@ -219,13 +230,13 @@ def _ledger_relation(
     channel = channels.get(relation.channel) if relation.channel else None
     if relation.channel is not None and channel is None:
         yield unknown_member(
-            "unknown-channel", at("channel"), relation.channel, ledger, list(channels), source
+            UNKNOWN_CHANNEL, at("channel"), relation.channel, ledger, list(channels), source
         )
     if relation.organization is None:
         return
     if relation.organization not in organizations:
         yield unknown_member(
-            "unknown-organization",
+            UNKNOWN_ORGANIZATION,
             at("organization"),
             relation.organization,
             ledger,
@@ -234,7 +245,7 @@ def _ledger_relation(
         )
     elif channel is not None and relation.organization not in channel.members:
         yield finding(
-            "not-channel-member",
+            NOT_CHANNEL_MEMBER,
             at("organization"),
             f"'{relation.organization}' is not a member of channel '{channel.id}' "
             f"of ledger '{ledger.id}'",

@@ -1,0 +1,504 @@
+"""The rules on references that references.py reports: ids, verbs, datasets, channels.
+
+Each rule is declared once, with its entry in the rules reference: what it
+reports, why, and examples whose output a test reproduces.
+"""
+
+from __future__ import annotations
+
+from ..examples import Example, File
+from ..findings import E, Rule, declare
+
+# A ledger with two organizations, a channel and a peer for each: the
+# ledger examples change one thing in it.
+TRADE_FABRIC = """\
+kind: ledger
+id: trade-fabric
+platform: fabric
+organizations:
+  - id: bank
+  - id: broker
+channels:
+  - id: trades
+    members: [bank, broker]
+---
+kind: ledger-node
+id: peer0-bank
+ledger: trade-fabric
+organization: bank
+role: peer
+---
+kind: ledger-node
+id: peer0-broker
+ledger: trade-fabric
+organization: broker
+role: peer
+"""
+
+UNKNOWN_REFERENCE = Rule(
+    "unknown-reference",
+    E,
+    "a reference to an id that does not exist",
+    "references",
+    doc="""
+A `system`, `owner`, `ledger` or relation `to` that names an id no element
+has. The message suggests the closest id; for `system`, `owner` and `ledger`
+the hint lists the known ids of the expected kind.
+""",
+    examples=(
+        Example(
+            files=(
+                File(
+                    "architecture/payments.yaml",
+                    """\
+kind: team
+id: payments
+---
+kind: service
+id: payments-api
+owner: payment
+uses:
+  - to: payments-dbb
+    as: writes
+---
+kind: datastore
+id: payments-db
+engine: postgres
+owner: payments
+""",
+                ),
+            ),
+            output="""\
+architecture/payments.yaml:6:8: error[unknown-reference]: owner: no team has the id 'payment' (did you mean 'payments'?)
+    hint: known team ids: payments
+architecture/payments.yaml:8:9: error[unknown-reference]: uses: no element has the id 'payments-dbb' (did you mean 'payments-db'?)
+    hint: add the element, or correct the id
+architecture/payments.yaml:12:5: warning[orphan-element]: nothing uses 'payments-db' and it uses nothing
+    hint: add the relations that connect it, or remove it
+3 elements in 1 file: 2 errors, 1 warning
+""",
+            outro="""
+The site build (`mkdocs build`) reports with this rule a hand-written page
+that links to an element or embeds a view that does not exist, with
+`[text](arch:ID)` or `![alt](arch:view/KEY)`. `docs/index.md`:
+
+```markdown
+# Payments
+
+Orders go through the [Payments API](arch:payments-ap).
+
+![Payments](arch:view/system/payments)
+```
+
+Findings logged by `mkdocs build` (its `INFO` lines left out), with an
+architecture that holds `payments-api` and `payments-db` and no system:
+
+```console
+$ mkdocs build
+ERROR   -  docs/index.md:3:23: error[unknown-reference]: no element has the id 'payments-ap' (did you mean 'payments-api'?)
+    hint: link to an element with [text](arch:ID)
+ERROR   -  docs/index.md:5:1: error[unknown-reference]: no view 'system/payments'
+    hint: views: landscape, element/ID, system/ID, ledger/ID, datalake/ID
+```
+
+`mkdocs build --strict` fails on these findings.
+""",
+        ),
+    ),
+)
+
+WRONG_TARGET_KIND = Rule(
+    "wrong-target-kind",
+    E,
+    "a reference to an element of the wrong kind",
+    "references",
+    doc="""
+A `system` that names an element that is not a `system`, an `owner` that
+names an element that is not a `team`, or a `ledger` (on a `ledger-node`)
+that names an element that is not a `ledger`. (A relation to an element of
+the wrong kind is [`invalid-verb`](#invalid-verb).)
+""",
+    examples=(
+        Example(
+            files=(
+                File(
+                    "architecture/payments.yaml",
+                    """\
+kind: system
+id: payments
+---
+kind: service
+id: payments-api
+system: payments
+owner: payments
+uses:
+  - to: payments-db
+    as: writes
+---
+kind: datastore
+id: payments-db
+engine: postgres
+""",
+                ),
+            ),
+            output="""\
+architecture/payments.yaml:7:8: error[wrong-target-kind]: owner: 'payments' is a system, not a team
+3 elements in 1 file: 1 error, 0 warnings
+""",
+        ),
+    ),
+)
+
+INVALID_VERB = Rule(
+    "invalid-verb",
+    E,
+    "a relation verb that the target kind does not accept",
+    "references",
+    doc="""
+A relation verb (`as`) that the target's kind does not accept. The hint lists
+the verbs the target accepts. See
+[Verbs and target kinds](format.md#verbs-and-target-kinds) for the full
+table. A `system`, `team` or `actor` accepts no verb: the relation belongs
+on the other element, pointing the other way.
+""",
+    examples=(
+        Example(
+            files=(
+                File(
+                    "architecture/payments.yaml",
+                    """\
+kind: service
+id: payments-api
+uses:
+  - to: fraud-api
+    as: reads
+  - to: retail-customer
+    as: calls
+---
+kind: service
+id: fraud-api
+---
+kind: actor
+id: retail-customer
+""",
+                ),
+            ),
+            output="""\
+architecture/payments.yaml:5:9: error[invalid-verb]: 'reads' needs a datalake, datastore or ledger as target, and 'fraud-api' is a service
+    hint: a service can be used with: calls
+architecture/payments.yaml:7:9: error[invalid-verb]: 'calls' needs a ledger-node, service or vendor as target, and 'retail-customer' is an actor
+    hint: no relation can point at an actor: turn the relation around
+3 elements in 1 file: 2 errors, 0 warnings
+""",
+        ),
+    ),
+)
+
+MISPLACED_FIELD = Rule(
+    "misplaced-field",
+    E,
+    "a relation field that does not apply to its target",
+    "references",
+    doc="""
+A relation field that does not apply to its target: `dataset` on a relation
+whose target is not a `datalake`, `channel` or `organization` on a relation
+whose target is not a `ledger`.
+""",
+    examples=(
+        Example(
+            files=(
+                File(
+                    "architecture/payments.yaml",
+                    """\
+kind: service
+id: payments-api
+uses:
+  - to: payments-db
+    as: writes
+    dataset: payments
+---
+kind: datastore
+id: payments-db
+engine: postgres
+""",
+                ),
+            ),
+            output="""\
+architecture/payments.yaml:6:14: error[misplaced-field]: 'dataset' applies to a datalake target, and 'payments-db' is a datastore
+    hint: remove 'dataset' from this relation
+2 elements in 1 file: 1 error, 0 warnings
+""",
+        ),
+    ),
+)
+
+UNKNOWN_DATASET = Rule(
+    "unknown-dataset",
+    E,
+    "a dataset that the data lake does not have",
+    "references",
+    doc="""
+A relation to a `datalake` whose `dataset` is not one of the lake's
+datasets.
+""",
+    examples=(
+        Example(
+            files=(
+                File(
+                    "architecture/lake.yaml",
+                    """\
+kind: datalake
+id: market-lake
+engine: delta
+datasets:
+  - id: news-raw
+  - id: news-curated
+---
+kind: service
+id: news-scraper
+uses:
+  - to: market-lake
+    as: writes
+    dataset: news-rwa
+""",
+                ),
+            ),
+            output="""\
+architecture/lake.yaml:13:14: error[unknown-dataset]: datalake 'market-lake' has no dataset 'news-rwa' (did you mean 'news-raw'?)
+    hint: its datasets: news-curated, news-raw
+2 elements in 1 file: 1 error, 0 warnings
+""",
+        ),
+    ),
+)
+
+UNAPPROVED_DATA = Rule(
+    "unapproved-data",
+    E,
+    "data sent to a vendor above its approved classification",
+    "references",
+    doc="""
+A relation to a `vendor` whose `data` classification is above the vendor's
+`approved-data`. Classifications are ordered `public` < `internal` <
+`confidential` < `restricted`. The rule applies when both `data` (on the
+relation) and `approved-data` (on the vendor) are given.
+""",
+    examples=(
+        Example(
+            files=(
+                File(
+                    "architecture/transcription.yaml",
+                    """\
+kind: vendor
+id: speech-to-text
+provider: gcp
+approved-data: internal
+---
+kind: service
+id: call-transcriber
+uses:
+  - to: speech-to-text
+    as: calls
+    data: confidential
+""",
+                ),
+            ),
+            output="""\
+architecture/transcription.yaml:11:11: error[unapproved-data]: confidential data is sent to 'speech-to-text', which is approved for internal data at most
+    hint: send less sensitive data, or have the vendor approved for it
+2 elements in 1 file: 1 error, 0 warnings
+""",
+        ),
+        Example(
+            intro="""
+The same limit applies when the vendor itself `reads` a data lake dataset:
+a dataset whose `classification` is above the vendor's `approved-data` is
+an error on the vendor's relation.
+""",
+            files=(
+                File(
+                    "architecture/reporting.yaml",
+                    """\
+kind: datalake
+id: trades-lake
+engine: s3
+datasets:
+  - id: trades-raw
+    classification: restricted
+---
+kind: vendor
+id: tableau-cloud
+provider: tableau
+approved-data: confidential
+uses:
+  - to: trades-lake
+    as: reads
+    dataset: trades-raw
+""",
+                ),
+            ),
+            output="""\
+architecture/reporting.yaml:15:14: error[unapproved-data]: 'tableau-cloud' reads restricted dataset 'trades-raw', and is approved for confidential data at most
+    hint: read a less sensitive dataset, or have the vendor approved for it
+2 elements in 1 file: 1 error, 0 warnings
+""",
+        ),
+    ),
+)
+
+UNKNOWN_CHANNEL = Rule(
+    "unknown-channel",
+    E,
+    "a channel that the ledger does not have",
+    "ledgers",
+    doc="""
+A relation to a `ledger` whose `channel` is not one of the ledger's channels.
+""",
+    examples=(
+        Example(
+            files=(
+                File(
+                    "architecture/ledger.yaml",
+                    TRADE_FABRIC
+                    + """\
+---
+kind: service
+id: trade-recorder
+uses:
+  - to: trade-fabric
+    as: submits
+    channel: trade
+    organization: bank
+""",
+                ),
+            ),
+            output="""\
+architecture/ledger.yaml:28:14: error[unknown-channel]: ledger 'trade-fabric' has no channel 'trade' (did you mean 'trades'?)
+    hint: its channels: trades
+4 elements in 1 file: 1 error, 0 warnings
+""",
+        ),
+    ),
+)
+
+UNKNOWN_ORGANIZATION = Rule(
+    "unknown-organization",
+    E,
+    "an organization that the ledger does not have",
+    "ledgers",
+    doc="""
+An organization that the ledger does not have, named by a `ledger-node`'s
+`organization`, a relation's `organization`, or a channel's `members`.
+""",
+    examples=(
+        Example(
+            files=(
+                File(
+                    "architecture/ledger.yaml",
+                    TRADE_FABRIC
+                    + """\
+---
+kind: ledger-node
+id: peer0-custodian
+ledger: trade-fabric
+organization: custodian
+role: peer
+---
+kind: service
+id: trade-recorder
+uses:
+  - to: trade-fabric
+    as: submits
+    channel: trades
+    organization: bnak
+""",
+                ),
+            ),
+            output="""\
+architecture/ledger.yaml:26:15: error[unknown-organization]: ledger 'trade-fabric' has no organization 'custodian'
+    hint: its organizations: bank, broker
+architecture/ledger.yaml:35:19: error[unknown-organization]: ledger 'trade-fabric' has no organization 'bnak' (did you mean 'bank'?)
+    hint: its organizations: bank, broker
+5 elements in 1 file: 2 errors, 0 warnings
+""",
+        ),
+    ),
+)
+
+NOT_CHANNEL_MEMBER = Rule(
+    "not-channel-member",
+    E,
+    "submitting as an organization outside the channel",
+    "ledgers",
+    doc="""
+A relation to a `ledger` that names both a `channel` and an `organization`,
+where the organization is not a member of that channel: its identity could
+not sign transactions on it.
+""",
+    examples=(
+        Example(
+            files=(
+                File(
+                    "architecture/ledger.yaml",
+                    """\
+kind: ledger
+id: trade-fabric
+platform: fabric
+organizations:
+  - id: bank
+  - id: broker
+  - id: custodian
+channels:
+  - id: trades
+    members: [bank, broker, custodian]
+  - id: settlement
+    members: [bank, custodian]
+---
+kind: ledger-node
+id: peer0-bank
+ledger: trade-fabric
+organization: bank
+role: peer
+---
+kind: ledger-node
+id: peer0-broker
+ledger: trade-fabric
+organization: broker
+role: peer
+---
+kind: ledger-node
+id: peer0-custodian
+ledger: trade-fabric
+organization: custodian
+role: peer
+---
+kind: service
+id: broker-gateway
+uses:
+  - to: trade-fabric
+    as: submits
+    channel: settlement
+    organization: broker
+""",
+                ),
+            ),
+            output="""\
+architecture/ledger.yaml:38:19: error[not-channel-member]: 'broker' is not a member of channel 'settlement' of ledger 'trade-fabric'
+    hint: members of the channel: bank, custodian
+5 elements in 1 file: 1 error, 0 warnings
+""",
+        ),
+    ),
+)
+
+RULES = declare(
+    UNKNOWN_REFERENCE,
+    WRONG_TARGET_KIND,
+    INVALID_VERB,
+    MISPLACED_FIELD,
+    UNKNOWN_DATASET,
+    UNAPPROVED_DATA,
+    UNKNOWN_CHANNEL,
+    UNKNOWN_ORGANIZATION,
+    NOT_CHANNEL_MEMBER,
+)
