@@ -125,3 +125,14 @@ def test_a_link_title_cannot_become_a_link_reference(title: str) -> None:
     links = [dict(attrs).get("href") for tag, attrs in parsed(html) if tag == "a"]
     assert links == ["https://example.com/x"], html
     assert html_module.unescape(re.sub(r"<[^>]+>", "", html)).strip() == title
+
+
+@pytest.mark.parametrize("allow_html", [False, True])
+@pytest.mark.parametrize(
+    "tag", ["<embed src=movie.swf>", "<embed src=x></embed>", "<br></br>", "<source src=a>"]
+)
+def test_void_elements_do_not_swallow_the_text_after_them(tag: str, allow_html: bool) -> None:
+    shown = markdown.description(f"Before {tag} after, **still here**.", allow_html)
+    assert "Before" in shown
+    assert "after, <strong>still here</strong>." in shown
+    assert "<embed" not in shown

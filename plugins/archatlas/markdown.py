@@ -16,8 +16,6 @@ import html
 import re
 from html.parser import HTMLParser
 
-import markdown as python_markdown
-
 from .urls import is_safe_url
 
 # '<', '>' and '&' are left to html.escape: a backslash before an entity
@@ -87,12 +85,19 @@ ALLOWED_ATTRIBUTES = {
     "code": frozenset({"class"}),
 }
 DROPPED_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "template"})
-VOID_TAGS = frozenset({"br", "hr", "img", "input", "meta", "link", "area", "source", "wbr"})
+# HTML's void elements have no end tag and no content: `<embed src=x>` must
+# not swallow the text after it while waiting for an `</embed>` that never comes.
+VOID_TAGS = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param"}
+    | {"source", "track", "wbr"}
+)
 URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "background"})
 
 
 def description(value: str, allow_html: bool = False) -> str:
     """A Markdown description as safe HTML, in a block the page leaves alone."""
+    import markdown as python_markdown  # only pages need it: `archatlas check` does not
+
     renderer = python_markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"])
     rendered = renderer.convert(value)
     try:
@@ -134,7 +139,9 @@ class _Filter(HTMLParser):
         return "".join(kept)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in DROPPED_WITH_CONTENT and tag not in VOID_TAGS:
+        if tag in VOID_TAGS:
+            self.handle_startendtag(tag, attrs)
+        elif tag in DROPPED_WITH_CONTENT:
             self.dropping += 1
         elif not self.dropping and self._keeps(tag):
             self.out.append(f"<{tag}{self._attributes(tag, attrs)}>")
@@ -144,9 +151,11 @@ class _Filter(HTMLParser):
             self.out.append(f"<{tag}{self._attributes(tag, attrs)}>")
 
     def handle_endtag(self, tag: str) -> None:
+        if tag in VOID_TAGS:
+            return  # a stray `</br>` or `</embed>` ends nothing
         if tag in DROPPED_WITH_CONTENT:
             self.dropping = max(0, self.dropping - 1)
-        elif not self.dropping and self._keeps(tag) and tag not in VOID_TAGS:
+        elif not self.dropping and self._keeps(tag):
             self.out.append(f"</{tag}>")
 
     def handle_data(self, data: str) -> None:
