@@ -7,13 +7,14 @@ the output must be exactly the one the page shows, with its exit status.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from archatlas.cli import main
 from archatlas.examples import Example
-from archatlas.findings import RULES, Rule
+from archatlas.findings import RULES, Location, Rule, declare, finding
 from archatlas.rules import EVERY_RULE
 from archatlas.rules_doc import rules_reference
 
@@ -97,3 +98,15 @@ def test_rule_is_documented_shown_and_tested(rule: Rule) -> None:
         assert f"def {test}(" in source, f"{rule.id}: {module} no longer has {test}"
     else:
         assert golden_cases(rule), f"{rule.id}: no case in tests/cases shows the rule"
+
+
+def test_a_finding_names_a_declared_rule() -> None:
+    with pytest.raises(KeyError, match="no-such-rule"):
+        finding("no-such-rule", Location("architecture/a.yaml", 1, 1), "message")
+
+
+def test_a_rule_id_is_declared_once() -> None:
+    twin = replace(RULES["orphan-element"], summary="another declaration")
+    with pytest.raises(ValueError, match="orphan-element"):
+        declare(twin)
+    assert RULES["orphan-element"] is not twin
