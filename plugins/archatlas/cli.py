@@ -10,25 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .check import check_directory
-from .diff_report import FORMATS as DIFF_FORMATS
-from .diff_report import REPORTERS as REPORT_DIFF
-from .pages import Layout
-from .render import (
-    DEFAULT_CACHE_DIR,
-    DEFAULT_TIMEOUT,
-    DotNotFound,
-    RenderError,
-    RenderOptions,
-    diagram_cache,
-    diagram_file,
-    find_dot,
-)
-from .report import FORMATS, REPORTERS, format_finding
-from .revisions import SideError, architecture_dir_from_config, compare_sides
-from .schema import schema_text
-from .site import SiteOptions, build_site, output_files
-from .views import diff_view
+from .diff_report import DIFF_FORMATS
+from .findings import plural
+from .report import CHECK_FORMATS, OutputFormat
+from .settings import DEFAULTS, BuildSettings
+
+# Each command imports the stages it runs, inside its function: `check`, which
+# pre-commit runs on every commit, does not load the renderer or Jinja2.
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 DIRECTORY: dict[str, Any] = {
@@ -47,7 +35,7 @@ def parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="validate an architecture directory")
     check.add_argument("directory", **DIRECTORY)
-    check.add_argument("--format", choices=FORMATS, default="text")
+    check.add_argument("--format", **_format_choices(CHECK_FORMATS, "text"))
     check.add_argument("--strict", action="store_true", help="warnings fail too")
 
     commands.add_parser("schema", help="print the JSON Schema of the format")
@@ -57,14 +45,16 @@ def parser() -> argparse.ArgumentParser:
     )
     render.add_argument("directory", **DIRECTORY)
     render.add_argument("--out", required=True, type=Path, help="folder to write into")
-    render.add_argument("--url-prefix", default="architecture", help="folder of the pages")
+    render.add_argument("--url-prefix", default=DEFAULTS.url_prefix, help="folder of the pages")
     render.add_argument("--allow-html", action="store_true", help="keep raw HTML in descriptions")
-    render.add_argument("--diagram-format", choices=("svg", "png"), default="svg")
-    render.add_argument("--dot-timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS")
+    render.add_argument("--diagram-format", choices=("svg", "png"), default=DEFAULTS.diagram_format)
     render.add_argument(
-        "--cache-dir", type=Path, default=Path(DEFAULT_CACHE_DIR), help="the diagram cache"
+        "--dot-timeout", type=float, default=DEFAULTS.dot_timeout, metavar="SECONDS"
     )
-    render.add_argument("--no-cache", action="store_true", help="draw every diagram anew")
+    render.add_argument("--cache-dir", default=DEFAULTS.cache_dir, help="the diagram cache")
+    render.add_argument(
+        "--no-cache", dest="cache", action="store_false", help="draw every diagram anew"
+    )
 
     diff = commands.add_parser(
         "diff", help="what changed between two revisions (or directories) of the architecture"
@@ -72,7 +62,7 @@ def parser() -> argparse.ArgumentParser:
     diff.add_argument("base", help="git revision or directory before the change")
     diff.add_argument("head", nargs="?", help="git revision or directory (default: working tree)")
     diff.add_argument("--architecture-dir", help=DIRECTORY["help"])
-    diff.add_argument("--format", choices=DIFF_FORMATS, default="markdown")
+    diff.add_argument("--format", **_format_choices(DIFF_FORMATS, "markdown"))
     diff.add_argument("--image", type=Path, help="write a diff diagram (.svg or .png)")
     diff.add_argument(
         "--fail-on-new-errors", action="store_true", help="exit 1 when the change adds errors"
@@ -81,9 +71,17 @@ def parser() -> argparse.ArgumentParser:
     return main
 
 
+def _format_choices(formats: dict[str, OutputFormat[Any]], default: str) -> dict[str, Any]:
+    described = "; ".join(f"{item.name}: {item.summary}" for item in formats.values())
+    return {"choices": tuple(formats), "default": default, "help": described}
+
+
 def default_directory() -> Path:
     """The plugin's architecture_dir in ./mkdocs.yml, else 'architecture'."""
-    return Path(architecture_dir_from_config(Path("mkdocs.yml")) or "architecture")
+    from .revisions import architecture_dir_from_config
+
+    configured = architecture_dir_from_config(Path("mkdocs.yml"))
+    return Path(configured or DEFAULTS.architecture_dir)
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -91,8 +89,10 @@ def run_check(args: argparse.Namespace) -> int:
     if not directory.is_dir():
         print(f"archatlas: error: '{directory}' is not a directory", file=sys.stderr)
         return EXIT_USAGE
+    from .check import check_directory
+
     result = check_directory(directory)
-    sys.stdout.write(REPORTERS[args.format](result))
+    sys.stdout.write(CHECK_FORMATS[args.format].write(result))
     return EXIT_FINDINGS if result.fails(strict=args.strict) else EXIT_OK
 
 
@@ -101,6 +101,11 @@ def run_render(args: argparse.Namespace) -> int:
     if not directory.is_dir():
         print(f"archatlas: error: '{directory}' is not a directory", file=sys.stderr)
         return EXIT_USAGE
+    from .check import check_directory
+    from .render import DotNotFound, find_dot
+    from .report import format_finding
+    from .site import build_site, output_files, site_options
+
     try:
         find_dot()
     except DotNotFound as error:
@@ -108,25 +113,22 @@ def run_render(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     result = check_directory(directory)
     if result.fails():
-        sys.stderr.write(REPORTERS["text"](result))
+        sys.stderr.write(CHECK_FORMATS["text"].write(result))
         print("archatlas: nothing written: fix the errors first", file=sys.stderr)
         return EXIT_FINDINGS
-    cache = None if args.no_cache else diagram_cache(args.cache_dir)
-    options = SiteOptions(
-        layout=Layout(args.url_prefix.strip("/")),
-        allow_html=args.allow_html,
-        render=RenderOptions(args.diagram_format, args.dot_timeout, cache),
+    settings = BuildSettings.from_mapping(
+        {**vars(args), "architecture_dir": str(directory), "fail_on": DEFAULTS.fail_on}
     )
-    site = build_site(result, options)
+    site = build_site(result, site_options(settings, Path.cwd()))
     problems = site.diagram_findings()
-    files = output_files(site)
-    for path, content in files.items():
+    for path, content in output_files(site).items():
         target = args.out / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
     for problem in problems:
         print(format_finding(problem), file=sys.stderr)
-    print(f"{len(site.pages)} pages and {len(site.diagrams)} diagrams written to {args.out}")
+    pages, diagrams = plural(len(site.pages), "page"), plural(len(site.diagrams), "diagram")
+    print(f"{pages} and {diagrams} written to {args.out}")
     return EXIT_FINDINGS if problems else EXIT_OK
 
 
@@ -135,6 +137,10 @@ def run_diff(args: argparse.Namespace) -> int:
     if image is not None and image.suffix not in (".svg", ".png"):
         print(f"archatlas: error: --image must end in .svg or .png: '{image}'", file=sys.stderr)
         return EXIT_USAGE
+    from .render import DotNotFound, RenderError, diagram_file
+    from .revisions import SideError, compare_sides
+    from .views import diff_view
+
     folder = args.architecture_dir or str(default_directory())
     with tempfile.TemporaryDirectory(prefix="archatlas-diff-") as scratch:
         try:
@@ -142,7 +148,8 @@ def run_diff(args: argparse.Namespace) -> int:
         except SideError as error:
             print(f"archatlas: error: {error}", file=sys.stderr)
             return EXIT_USAGE
-        sys.stdout.write(REPORT_DIFF[args.format](found.diff, found.base.label, found.head.label))
+        report = DIFF_FORMATS[args.format].write
+        sys.stdout.write(report(found.diff, found.base.label, found.head.label))
         if image is not None:
             changed = [change.element.id for change in found.diff.changed]
             view = diff_view(found.before.architecture, found.after.architecture, changed)
@@ -162,6 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_render(args)
     if args.command == "diff":
         return run_diff(args)
+    from .schema import schema_text
+
     sys.stdout.write(schema_text())
     return EXIT_OK
 

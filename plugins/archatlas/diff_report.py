@@ -10,9 +10,8 @@ from . import markdown
 from .diff import Diff, RelationChange
 from .findings import Finding, plural
 from .format import AnyElement
-from .report import finding_data
+from .report import OutputFormat, finding_data, output_formats
 
-FORMATS = ("markdown", "json")
 NOT_SET = "—"
 
 
@@ -148,4 +147,7 @@ def as_json(diff: Diff, base: str, head: str) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-REPORTERS: dict[str, Callable[[Diff, str, str], str]] = {"markdown": as_markdown, "json": as_json}
+DIFF_FORMATS: dict[str, OutputFormat[Callable[[Diff, str, str], str]]] = output_formats(
+    OutputFormat("markdown", "for a pull-request comment", as_markdown),
+    OutputFormat("json", "for tools", as_json),
+)

@@ -214,3 +214,22 @@ def generate_pages(
 
 def _kinds(arch: Architecture) -> list[str]:
     return [kind for kind in KINDS if arch.of_kind(kind)]
+
+
+def nav_section(arch: Architecture, layout: Layout) -> list[dict[str, str]]:
+    """The navigation entries of the generated pages: overview, catalogues, findings."""
+    items = [{"Overview": layout.index}]
+    items += [{KIND_SPECS[kind].plural: layout.catalogue(kind)} for kind in _kinds(arch)]
+    items.append({"Findings": layout.findings})
+    return items
+
+
+def mentions(nav: object, prefix: str) -> bool:
+    """Whether a hand-written navigation already lists a page under `prefix`."""
+    if isinstance(nav, str):
+        return nav.startswith(prefix)
+    if isinstance(nav, dict):
+        return any(mentions(value, prefix) for value in nav.values())
+    if isinstance(nav, list):
+        return any(mentions(item, prefix) for item in nav)
+    return False

@@ -7,8 +7,8 @@ resolve `arch:` references in `on_page_content`, watch the architecture in
 
 from __future__ import annotations
 
-import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,8 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
@@ -24,29 +25,43 @@ from mkdocs.structure.pages import Page
 from .check import Result, check_directory
 from .findings import Finding, Severity, plural
 from .kinds import KIND_SPECS
-from .pages import Layout
-from .render import DEFAULT_CACHE_DIR, DotNotFound, RenderOptions, diagram_cache, find_dot
+from .pages import Layout, mentions, nav_section
+from .render import DotNotFound, find_dot
 from .report import format_finding
-from .site import ICON_FOLDER, STYLESHEET, Site, SiteOptions, build_site, resolve_html, stylesheet
+from .settings import DEFAULTS, BuildSettings
+from .site import (
+    ICON_FOLDER,
+    STYLESHEET,
+    Site,
+    build_site,
+    generated_clashes,
+    resolve_html,
+    site_options,
+    stylesheet,
+)
 
-log = logging.getLogger("mkdocs.plugins.archatlas")
+log = get_plugin_logger("archatlas")
 
 
 class ArchatlasConfig(base.Config):
-    architecture_dir = c.Dir(exists=True, default="architecture")
-    url_prefix = c.Type(str, default="architecture")
-    diagram_format = c.Choice(("svg", "png"), default="svg")
-    fail_on = c.Choice(("error", "warning"), default="error")
-    allow_html = c.Type(bool, default=False)
-    dot_timeout = c.Type((int, float), default=30)
-    cache = c.Type(bool, default=True)
-    cache_dir = c.Type(str, default=DEFAULT_CACHE_DIR)
+    architecture_dir = c.Dir(exists=True, default=DEFAULTS.architecture_dir)
+    url_prefix = c.Type(str, default=DEFAULTS.url_prefix)
+    diagram_format = c.Choice(("svg", "png"), default=DEFAULTS.diagram_format)
+    fail_on = c.Choice(("error", "warning"), default=DEFAULTS.fail_on)
+    allow_html = c.Type(bool, default=DEFAULTS.allow_html)
+    dot_timeout = c.Type((int, float), default=DEFAULTS.dot_timeout)
+    cache = c.Type(bool, default=DEFAULTS.cache)
+    cache_dir = c.Type(str, default=DEFAULTS.cache_dir)
 
 
 class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
     def __init__(self) -> None:
         self.result: Result | None = None
         self.site: Site | None = None
+
+    @property
+    def settings(self) -> BuildSettings:
+        return BuildSettings.from_mapping(self.config)
 
     @property
     def layout(self) -> Layout:
@@ -65,38 +80,18 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
                 f"archatlas: the architecture has {count}; fix them (see above) to build the site"
             )
         config.extra_css.append(STYLESHEET)
-        if config.nav is not None and not _mentions(config.nav, self.layout.prefix + "/"):
-            config.nav.append({"Architecture": self._nav_section()})
+        if config.nav is not None and not mentions(config.nav, self.layout.prefix + "/"):
+            config.nav.append({"Architecture": nav_section(self.result.architecture, self.layout)})
         return config
-
-    def _nav_section(self) -> list[dict[str, str]]:
-        assert self.result is not None
-        arch = self.result.architecture
-        items = [{"Overview": self.layout.index}]
-        for kind, spec in KIND_SPECS.items():
-            if arch.of_kind(kind):
-                items.append({spec.plural: self.layout.catalogue(kind)})
-        items.append({"Findings": self.layout.findings})
-        return items
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.result is not None
-        cache_dir = _project(config) / self.config.cache_dir
-        render = RenderOptions(
-            output="png" if self.config.diagram_format == "png" else "svg",
-            timeout=float(self.config.dot_timeout),
-            cache=diagram_cache(cache_dir) if self.config.cache else None,
-        )
-        options = SiteOptions(
-            self.layout, self.config.allow_html, config.use_directory_urls, render
-        )
+        options = site_options(self.settings, _project(config), config.use_directory_urls)
         documents = [page.content_string for page in files.documentation_pages()]
         started = time.monotonic()
         self.site = build_site(self.result, options, documents, Progress(started))
         _log_findings(self.site.diagram_findings())
-        if render.cache is not None:
-            render.cache.prune()
-        clashes = sorted(path for path in self.site.pages if files.get_file_from_path(path))
+        clashes = generated_clashes(self.site, (file.src_uri for file in files))
         if clashes:
             raise PluginError(
                 f"archatlas: docs/{clashes[0]} would be replaced by a generated page "
@@ -115,8 +110,7 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
         files.append(File.generated(config, STYLESHEET, content=stylesheet()))
         drawn = sum(1 for d in self.site.diagrams.values() if not d.cached)
         log.info(
-            f"archatlas: {plural(len(self.site.pages), 'page')}, "
-            f"{plural(drawn, 'diagram')} rendered, "
+            f"{plural(len(self.site.pages), 'page')}, {plural(drawn, 'diagram')} rendered, "
             f"{len(self.site.diagrams) - drawn:,} from cache, {time.monotonic() - started:.1f} s"
         )
         return files
@@ -138,7 +132,9 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
         _log_findings(problems)
         return resolved
 
-    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+    def on_serve(
+        self, server: LiveReloadServer, config: MkDocsConfig, builder: Callable[..., Any]
+    ) -> LiveReloadServer:
         server.watch(self.config.architecture_dir)
         return server
 
@@ -154,7 +150,7 @@ class Progress:
         now = time.monotonic()
         if now - self.last >= self.every and done < total:
             self.last = now
-            log.info(f"archatlas: diagrams {done:,}/{total:,}")
+            log.info(f"diagrams {done:,}/{total:,}")
 
 
 def _project(config: MkDocsConfig) -> Path:
@@ -168,16 +164,6 @@ def _log_findings(findings: list[Finding] | tuple[Finding, ...]) -> None:
             log.error(format_finding(item))
         else:
             log.warning(format_finding(item))
-
-
-def _mentions(nav: object, prefix: str) -> bool:
-    if isinstance(nav, str):
-        return nav.startswith(prefix)
-    if isinstance(nav, dict):
-        return any(_mentions(value, prefix) for value in nav.values())
-    if isinstance(nav, list):
-        return any(_mentions(item, prefix) for item in nav)
-    return False
 
 
 def _lift_catalogues(items: list[Any], catalogues: set[str]) -> list[Any]:

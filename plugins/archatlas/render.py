@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import graphviz
 
@@ -27,6 +26,7 @@ from . import __version__
 from .cache import DiagramCache
 from .icons import resource_root
 from .markdown import one_line
+from .settings import DEFAULTS, DiagramFormat
 from .svg import (
     LINK_PREFIX,
     clean_markup,
@@ -37,7 +37,7 @@ from .svg import (
 )
 from .views import View, ViewEdge, ViewNode
 
-DEFAULT_TIMEOUT = 30.0
+DEFAULT_TIMEOUT = DEFAULTS.dot_timeout
 FONT = "DejaVu Sans"
 NODE_TEXT = "#2D3436"
 
@@ -71,9 +71,6 @@ def find_dot() -> str:
     if dot is None:
         raise DotNotFound(INSTALL_HINT)
     return dot
-
-
-DiagramFormat = Literal["svg", "png"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,9 +255,6 @@ def graphviz_version() -> str:
     except (OSError, subprocess.TimeoutExpired):
         return "graphviz version unknown"  # the drawing itself will say what is wrong
     return (done.stderr or done.stdout).decode("utf-8", "replace").strip()
-
-
-DEFAULT_CACHE_DIR = ".cache/archatlas"
 
 
 def diagram_cache(folder: Path) -> DiagramCache:

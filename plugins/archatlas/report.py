@@ -1,16 +1,21 @@
-"""Reporters: findings as text for people, JSON for tools, GitHub annotations."""
+"""Reporters: findings as text for people, JSON for tools, GitHub annotations, SARIF.
+
+Each output format is declared once, in `CHECK_FORMATS`: the command line
+offers its name and summary, and the docs are tested to describe it.
+"""
 
 from __future__ import annotations
 
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from . import __version__
 from .check import Result
 from .findings import RULES, Finding, Severity, plural
 
-FORMATS = ("text", "json", "github", "sarif")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
@@ -149,9 +154,23 @@ def sarif(result: Result) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-REPORTERS: dict[str, Callable[[Result], str]] = {
-    "text": text,
-    "json": as_json,
-    "github": github,
-    "sarif": sarif,
-}
+Writer = TypeVar("Writer", bound=Callable[..., str])
+
+
+@dataclass(frozen=True, slots=True)
+class OutputFormat(Generic[Writer]):
+    name: str
+    summary: str  # for --help
+    write: Writer
+
+
+def output_formats(*formats: OutputFormat[Writer]) -> dict[str, OutputFormat[Writer]]:
+    return {item.name: item for item in formats}
+
+
+CHECK_FORMATS: dict[str, OutputFormat[Callable[[Result], str]]] = output_formats(
+    OutputFormat("text", "for people, one line per finding with its hint below", text),
+    OutputFormat("json", "one JSON document, for tools", as_json),
+    OutputFormat("github", "GitHub Actions workflow commands (annotations)", github),
+    OutputFormat("sarif", "SARIF 2.1.0, for code scanning", sarif),
+)

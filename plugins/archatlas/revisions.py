@@ -18,8 +18,8 @@ import yaml
 
 from .check import Result, check_directory
 from .diff import Diff, compare
+from .settings import DEFAULTS
 
-DEFAULT_ARCHITECTURE_DIR = "architecture"
 GIT_TIMEOUT = 60.0
 
 
@@ -59,7 +59,7 @@ def architecture_dir_from_config(config_file: Path) -> str | None:
         name, options = entry if isinstance(entry, tuple) else _plugin_entry(entry)
         if name == "archatlas":
             folder = options.get("architecture_dir") if isinstance(options, dict) else None
-            return str(folder) if folder else DEFAULT_ARCHITECTURE_DIR
+            return str(folder) if folder else DEFAULTS.architecture_dir
     return None
 
 

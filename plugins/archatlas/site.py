@@ -20,7 +20,8 @@ from .findings import Finding, Location, did_you_mean, finding
 from .icons import resource_root
 from .model import Architecture
 from .pages import Layout, generate_pages, relative
-from .render import Progress, Rendered, RenderOptions, render_all
+from .render import Progress, Rendered, RenderOptions, diagram_cache, render_all
+from .settings import BuildSettings
 from .svg import data_uri, icon_paths, id_prefix, place_svg, standalone_svg
 from .views import VIEW_SPECS, build_view
 
@@ -42,6 +43,23 @@ class SiteOptions:
     allow_html: bool = False
     use_directory_urls: bool = True
     render: RenderOptions = field(default_factory=RenderOptions)
+
+
+def site_options(
+    settings: BuildSettings, project: Path, use_directory_urls: bool = True
+) -> SiteOptions:
+    """What a build needs, from the settings of mkdocs.yml or the command line.
+
+    The diagram cache lives in `project` (the folder of mkdocs.yml, or the
+    current one) unless `cache_dir` is absolute.
+    """
+    cache = diagram_cache(project / settings.cache_dir) if settings.cache else None
+    return SiteOptions(
+        layout=Layout(settings.url_prefix.strip("/")),
+        allow_html=settings.allow_html,
+        use_directory_urls=use_directory_urls,
+        render=RenderOptions(settings.diagram_format, float(settings.dot_timeout), cache),
+    )
 
 
 @dataclass(frozen=True)
@@ -148,8 +166,15 @@ def build_site(
         wanted |= view_references(source)
     views = [view for key in sorted(wanted) if (view := build_view(arch, key)) is not None]
     diagrams = render_all(views, options.render, progress)
+    if options.render.cache is not None:
+        options.render.cache.prune()
     custom = {key: Path(path) for view in views for path, key in view.custom_icons.items()}
     return Site(arch, options, pages, diagrams, custom)
+
+
+def generated_clashes(site: Site, existing: Iterable[str]) -> list[str]:
+    """The hand-written pages (docs-relative paths) that a generated page would replace."""
+    return sorted(set(existing) & site.pages.keys())
 
 
 def url_of(path: str, use_directory_urls: bool) -> str:
