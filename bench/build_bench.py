@@ -61,9 +61,9 @@ import archatlas
 from archatlas.check import check_directory
 from archatlas.kinds import KIND_SPECS
 from archatlas.pages import Layout, generate_pages
+from archatlas.references import view_references
 from archatlas.render import DEFAULT_TIMEOUT as DOT_TIMEOUT
 from archatlas.render import dot_source, find_dot
-from archatlas.site import view_references
 from archatlas.views import build_view
 
 REPO = Path(__file__).resolve().parent.parent

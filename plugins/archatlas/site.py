@@ -20,6 +20,7 @@ from .findings import Finding, Location, did_you_mean, finding
 from .icons import resource_root
 from .model import Architecture
 from .pages import Layout, generate_pages, relative
+from .references import Reference, find_references, prose_lines, view_references
 from .render import Progress, Rendered, RenderOptions, diagram_cache, render_all
 from .settings import BuildSettings
 from .svg import data_uri, icon_paths, id_prefix, place_svg, standalone_svg
@@ -28,13 +29,6 @@ from .views import VIEW_SPECS, build_view
 ICON_FOLDER = "assets/archatlas/icons"
 STYLESHEET = "assets/archatlas/archatlas.css"
 DIAGRAM_FOLDER = "assets/archatlas/diagrams"
-
-# `[text](arch:ID)` and `![alt](arch:view/KEY)`, outside code.
-_REFERENCE = re.compile(
-    r"(?P<image>!?)\[(?P<text>(?:\\.|[^\]\\\n])*)\]\(arch:(?P<target>[^)\s]*)\)"
-)
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+).+?\1")
 
 
 @dataclass(frozen=True)
@@ -121,37 +115,6 @@ class Site:
         return found
 
 
-def view_references(source: str) -> set[str]:
-    """The view keys that a page embeds."""
-    return {
-        match.group("target").removeprefix("view/")
-        for match in _references(source)
-        if match.group("image") and match.group("target").startswith("view/")
-    }
-
-
-def _references(source: str) -> Iterable[re.Match[str]]:
-    for line, in_code in _lines_outside_fences(source):
-        if not in_code:
-            masked = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
-            yield from _REFERENCE.finditer(masked)
-
-
-def _lines_outside_fences(source: str) -> Iterable[tuple[str, bool]]:
-    fence: str | None = None
-    for line in source.split("\n"):
-        opening = _FENCE.match(line)
-        if fence is None and opening:
-            fence = opening.group(1)
-            yield line, True
-        elif fence is not None:
-            if line.strip().startswith(fence[0] * len(fence)) and not line.strip().strip(fence[0]):
-                fence = None
-            yield line, True
-        else:
-            yield line, False
-
-
 def build_site(
     result: Result,
     options: SiteOptions,
@@ -197,30 +160,25 @@ def href(target_url: str, page_url: str) -> str:
 def resolve_page(
     site: Site, page: str, source: str, shown: str | None = None
 ) -> tuple[str, list[Finding]]:
-    """The page with its `arch:` references resolved, and a finding per unknown one.
-
-    `shown` is the page's path as findings name it (e.g. under docs/).
-    """
+    """The page's Markdown with its `arch:` references resolved, and a finding
+    per unknown one. `shown` is the page's path as findings name it."""
     page_url = url_of(page, site.options.use_directory_urls)
     problems: list[Finding] = []
-    lines = []
-    for number, (line, in_code) in enumerate(_lines_outside_fences(source), start=1):
-        if in_code or "arch:" not in line:
-            lines.append(line)
-            continue
-        masked = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
-        pieces, last = [], 0
-        for found in _REFERENCE.finditer(masked):
-            match = _REFERENCE.fullmatch(line, found.start(), found.end())
-            assert match is not None  # masking only blanks code spans
-            resolved = _resolve(site, page, page_url, match)
+    lines = source.split("\n")
+    by_line: dict[int, list[Reference]] = {}
+    for reference in find_references(source):
+        by_line.setdefault(reference.line, []).append(reference)
+    for number, references in by_line.items():
+        line, pieces, last = lines[number - 1], [], 0
+        for reference in references:
+            resolved = _resolve(site, page, page_url, reference)
             if resolved is None:
-                where = Location(shown or page, number, found.start() + 1)
-                problems.append(_unknown(site.architecture, where, match))
-                resolved = match.group(0)
-            pieces.append(line[last : found.start()] + resolved)
-            last = found.end()
-        lines.append("".join(pieces) + line[last:])
+                where = Location(shown or page, number, reference.start + 1)
+                problems.append(_unknown_target(site.architecture, where, reference))
+                resolved = line[reference.start : reference.end]
+            pieces.append(line[last : reference.start] + resolved)
+            last = reference.end
+        lines[number - 1] = "".join(pieces) + line[last:]
     return "\n".join(lines), problems
 
 
@@ -244,8 +202,9 @@ def resolve_html(
     problems: list[Finding] = []
 
     def unknown(target: str, image: bool) -> None:
-        where = _position(source, target, image, shown)
-        problems.append(_unknown_target(site.architecture, where, target, image))
+        reference = _written(source, target, image)
+        where = Location(shown, reference.line, reference.start + 1)
+        problems.append(_unknown_target(site.architecture, where, reference))
 
     def link(match: re.Match[str]) -> str:
         target = html.unescape(match.group("target"))
@@ -271,29 +230,30 @@ def resolve_html(
     return _HTML_IMAGE.sub(image, content), problems
 
 
-def _position(source: str, target: str, image: bool, shown: str) -> Location:
-    """Where the reference to `target` is written in the page's Markdown."""
-    for number, line in enumerate(source.split("\n"), start=1):
-        for match in _REFERENCE.finditer(line):
-            if match.group("target") == target and bool(match.group("image")) == image:
-                return Location(shown, number, match.start() + 1)
-        column = line.find(f"(arch:{target}")
-        if column >= 0:  # a reference the Markdown pattern does not cover, e.g. with a title
-            return Location(shown, number, column + 2)
-    return Location(shown, 1, 1)
+def _written(source: str, target: str, image: bool) -> Reference:
+    """The reference to `target` as the page's Markdown writes it."""
+    for reference in find_references(source):
+        if reference.target == target and reference.image == image:
+            return reference
+    # Markdown found a reference the scanner does not parse (a reference-style
+    # link's definition, raw HTML): point at where the target is written.
+    for number, line in enumerate(prose_lines(source), start=1):
+        column = line.find(f"arch:{target}") if line is not None else -1
+        if column >= 0:
+            return Reference(number, column, column, image, "", target, "")
+    return Reference(1, 0, 0, image, "", target, "")
 
 
-def _resolve(site: Site, page: str, page_url: str, match: re.Match[str]) -> str | None:
-    target = match.group("target")
-    if match.group("image"):
-        rendered = site.diagram(target)
+def _resolve(site: Site, page: str, page_url: str, reference: Reference) -> str | None:
+    if reference.image:
+        rendered = site.diagram(reference.target)
         if rendered is None:
             return None
-        return diagram_html(site, rendered, markdown.plain(match.group("text")), page_url)
-    path = site.options.layout.target(site.architecture, target)
+        return diagram_html(site, rendered, markdown.plain(reference.text), page_url)
+    path = site.options.layout.target(site.architecture, reference.target)
     if path is None:
         return None
-    return f"[{match.group('text')}]({relative(path, page)})"
+    return f"[{reference.text}]({relative(path, page)}{reference.title})"
 
 
 def diagram_html(site: Site, rendered: Rendered, alt: str, page_url: str) -> str:
@@ -331,15 +291,12 @@ def image_path(key: str) -> str:
     return f"{DIAGRAM_FOLDER}/{key}.png"
 
 
-def _unknown(arch: Architecture, where: Location, match: re.Match[str]) -> Finding:
-    return _unknown_target(arch, where, match.group("target"), bool(match.group("image")))
-
-
-def _unknown_target(arch: Architecture, where: Location, target: str, image: bool) -> Finding:
-    if image:
-        message = f"no view '{target.removeprefix('view/')}'"
+def _unknown_target(arch: Architecture, where: Location, reference: Reference) -> Finding:
+    if reference.image:
+        message = f"no view '{reference.target.removeprefix('view/')}'"
         hint = "views: " + ", ".join(spec.pattern for spec in VIEW_SPECS.values())
     else:
+        target = reference.target
         message = f"no element has the id '{target}'" + did_you_mean(target, arch.by_id)
         hint = "link to an element with [text](arch:ID)"
     return finding("unknown-reference", where, message, hint)

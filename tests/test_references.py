@@ -1,0 +1,101 @@
+"""`arch:` references: `render --out` (Markdown) and the plugin (HTML) agree on each one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import markdown as python_markdown
+import pytest
+
+from archatlas.load import load_text
+from archatlas.model import build
+from archatlas.site import Site, SiteOptions, resolve_html, resolve_page
+
+# Every reference names an id that does not exist, so each live one gives a
+# finding: the findings say which references each path saw, and where.
+PAGE = """\
+# Page
+
+A live link to [one](arch:live-link) and a view ![two](arch:view/live-view).
+
+A [titled link](arch:live-titled "The title").
+
+- an item with [a link](arch:live-in-list)
+
+    its second paragraph, [still a link](arch:live-list-paragraph)
+
+        code inside the item: [not a link](arch:code-in-list)
+
+Inline `[code](arch:code-span)` is not a link.
+
+```yaml
+[fenced](arch:code-fenced)
+```
+
+    [indented code](arch:code-indented)
+
+    still code after a blank line: [x](arch:code-indented-2)
+
+<div class="note" markdown="0">
+<pre><code>[raw html](arch:raw-html)
+
+[after a blank line](arch:raw-html-2)
+</code></pre>
+</div>
+
+A paragraph
+    [lazy continuation, not code](arch:live-lazy)
+"""
+
+LIVE = {
+    "live-link",
+    "view/live-view",
+    "live-titled",
+    "live-in-list",
+    "live-list-paragraph",
+    "live-lazy",
+}
+
+
+@pytest.fixture(scope="module")
+def site() -> Site:
+    documents, _ = load_text("kind: actor\nid: someone\n", Path("a.yaml").absolute(), "a.yaml")
+    arch, _ = build(documents)
+    return Site(arch, SiteOptions(), {}, {}, {})
+
+
+def _named(message: str) -> str:
+    return message.split("'")[1]
+
+
+def test_render_out_resolves_exactly_the_live_references(site: Site) -> None:
+    _, problems = resolve_page(site, "guide.md", PAGE, "docs/guide.md")
+    named = {
+        ("view/" if p.message.startswith("no view") else "") + _named(p.message) for p in problems
+    }
+    assert named == LIVE
+
+
+def test_the_plugin_and_render_out_report_the_same_references_at_the_same_places(
+    site: Site,
+) -> None:
+    html = python_markdown.markdown(PAGE, extensions=["toc", "tables", "fenced_code"])
+    _, from_html = resolve_html(site, "guide.md", html, PAGE, "docs/guide.md")
+    _, from_markdown = resolve_page(site, "guide.md", PAGE, "docs/guide.md")
+    assert sorted(map(str, from_html)) == sorted(map(str, from_markdown))
+    assert sorted(str(p.location) for p in from_markdown) == sorted(
+        [
+            "docs/guide.md:3:16",
+            "docs/guide.md:3:49",
+            "docs/guide.md:5:3",
+            "docs/guide.md:7:16",
+            "docs/guide.md:9:27",
+            "docs/guide.md:31:5",
+        ]
+    )
+
+
+def test_a_resolved_link_keeps_its_title(site: Site) -> None:
+    resolved, problems = resolve_page(site, "guide.md", '[who](arch:someone "Who")', "guide.md")
+    assert not problems
+    assert resolved == '[who](architecture/actor/someone.md "Who")'
