@@ -11,7 +11,7 @@ import pytest
 
 from archatlas.check import check_directory
 from archatlas.findings import RULES, Finding
-from archatlas.load import Document, LoadLimits, load_directory, load_text
+from archatlas.load import Document, LoadLimits, load_paths, load_text
 from archatlas.yamltree import (
     Limits,
     Mapping,
@@ -407,7 +407,7 @@ def test_utf8_bom_and_crlf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
         "name: Core\r\n---\r\nkind: team\r\nid: edge\r\nowner: nobody-here\r\n"
     )
     write(tmp_path / "arch" / "teams.yaml", content)
-    loaded = load_directory(Path("arch"))
+    loaded = load_paths([Path("arch")])
     assert loaded.findings == ()
     assert loaded.files == ("arch/teams.yaml",)
     first, second = loaded.documents
@@ -567,7 +567,7 @@ def test_not_a_mapping_in_a_later_document() -> None:
 
 def test_nul_bytes_are_not_text(tmp_path: Path) -> None:
     write(tmp_path / "arch" / "blob.yaml", b"kind: team\nid: a\n\x89PNG\x00\x00\x1a\n")
-    loaded = load_directory(tmp_path / "arch")
+    loaded = load_paths([tmp_path / "arch"])
     assert loaded.documents == ()
     [found] = loaded.findings
     assert (found.rule, found.line, found.col) == ("not-text", 3, 1)
@@ -576,7 +576,7 @@ def test_nul_bytes_are_not_text(tmp_path: Path) -> None:
 def test_latin1_is_not_text(tmp_path: Path) -> None:
     content = "kind: team\nid: a\nname: Zürich\n".encode("latin-1")
     write(tmp_path / "arch" / "latin.yaml", content)
-    loaded = load_directory(tmp_path / "arch")
+    loaded = load_paths([tmp_path / "arch"])
     assert loaded.documents == ()
     [found] = loaded.findings
     assert (found.rule, found.line, found.col) == ("not-text", 3, 8)
@@ -585,14 +585,14 @@ def test_latin1_is_not_text(tmp_path: Path) -> None:
 
 def test_utf16_is_not_text(tmp_path: Path) -> None:
     write(tmp_path / "arch" / "wide.yaml", "kind: team\nid: a\n".encode("utf-16"))
-    [found] = load_directory(tmp_path / "arch").findings
+    [found] = load_paths([tmp_path / "arch"]).findings
     assert (found.rule, found.line, found.col) == ("not-text", 1, 1)
 
 
 def test_other_files_still_load_after_a_bad_one(tmp_path: Path) -> None:
     write(tmp_path / "arch" / "a.yaml", b"\xff\xfe\x00k\x00")
     write(tmp_path / "arch" / "b.yaml", "kind: team\nid: b\n")
-    loaded = load_directory(tmp_path / "arch")
+    loaded = load_paths([tmp_path / "arch"])
     assert [item.rule for item in loaded.findings] == ["not-text"]
     assert len(loaded.documents) == 1
 
@@ -618,7 +618,7 @@ def test_huge_integer_is_a_finding_not_a_crash(tmp_path: Path) -> None:
 def test_file_above_the_size_limit(tmp_path: Path) -> None:
     write(tmp_path / "arch" / "big.yaml", "kind: team\nid: big\ndescription: " + "x" * 200 + "\n")
     write(tmp_path / "arch" / "small.yaml", "kind: team\nid: small\n")
-    loaded = load_directory(tmp_path / "arch", LoadLimits(max_file_bytes=100))
+    loaded = load_paths([tmp_path / "arch"], LoadLimits(max_file_bytes=100))
     [found] = loaded.findings
     assert (found.rule, found.line, found.col) == ("file-too-large", 1, 1)
     assert found.path.endswith("big.yaml")
@@ -628,7 +628,7 @@ def test_file_above_the_size_limit(tmp_path: Path) -> None:
 def test_file_at_the_size_limit_loads(tmp_path: Path) -> None:
     content = "kind: team\nid: a\n"
     write(tmp_path / "arch" / "a.yaml", content)
-    loaded = load_directory(tmp_path / "arch", LoadLimits(max_file_bytes=len(content)))
+    loaded = load_paths([tmp_path / "arch"], LoadLimits(max_file_bytes=len(content)))
     assert loaded.findings == ()
     assert len(loaded.documents) == 1
 
@@ -636,7 +636,7 @@ def test_file_at_the_size_limit_loads(tmp_path: Path) -> None:
 def test_yaml_limits_pass_through_load_limits(tmp_path: Path) -> None:
     write(tmp_path / "arch" / "a.yaml", "kind: team\nid: a\ntags: [[[x]]]\n")
     limits = LoadLimits(yaml=Limits(max_depth=2))
-    assert [item.rule for item in load_directory(tmp_path / "arch", limits).findings] == [
+    assert [item.rule for item in load_paths([tmp_path / "arch"], limits).findings] == [
         "too-deep"
     ]
 
@@ -646,7 +646,7 @@ def test_symlink_to_a_file_outside_the_directory(tmp_path: Path) -> None:
     arch = tmp_path / "arch"
     write(arch / "ok.yaml", "kind: team\nid: ok\n")
     (arch / "link.yaml").symlink_to(secret)
-    loaded = load_directory(arch)
+    loaded = load_paths([arch])
     [found] = loaded.findings
     assert (found.rule, found.line, found.col) == ("unreadable-file", 1, 1)
     assert found.path.endswith("link.yaml")
@@ -657,7 +657,7 @@ def test_symlink_to_a_file_inside_the_directory_loads(tmp_path: Path) -> None:
     arch = tmp_path / "arch"
     target = write(arch / "real" / "a.txt", "kind: team\nid: a\n")
     (arch / "alias.yaml").symlink_to(target)
-    loaded = load_directory(arch)
+    loaded = load_paths([arch])
     assert loaded.findings == ()
     assert len(loaded.documents) == 1
 
@@ -668,7 +668,7 @@ def test_symlinked_folder_is_not_followed(tmp_path: Path) -> None:
     write(arch / "ok.yaml", "kind: team\nid: ok\n")
     (arch / "linked").symlink_to(tmp_path / "outside", target_is_directory=True)
     (arch / "loop").symlink_to(arch, target_is_directory=True)
-    loaded = load_directory(arch)
+    loaded = load_paths([arch])
     assert loaded.findings == ()
     assert [Path(name).name for name in loaded.files] == ["ok.yaml"]
     assert [to_python(document.root)["id"] for document in loaded.documents] == ["ok"]  # type: ignore[index]
@@ -678,7 +678,7 @@ def test_broken_symlink_is_unreadable(tmp_path: Path) -> None:
     arch = tmp_path / "arch"
     arch.mkdir()
     (arch / "gone.yaml").symlink_to(arch / "missing.yaml")
-    [found] = load_directory(arch).findings
+    [found] = load_paths([arch]).findings
     assert found.rule == "unreadable-file"
 
 
@@ -686,7 +686,7 @@ def test_symlink_loop_is_unreadable(tmp_path: Path) -> None:
     arch = tmp_path / "arch"
     arch.mkdir()
     (arch / "loop.yaml").symlink_to("loop.yaml")
-    [found] = load_directory(arch).findings
+    [found] = load_paths([arch]).findings
     assert found.rule == "unreadable-file"
 
 
@@ -697,14 +697,14 @@ def test_named_pipe_does_not_hang(tmp_path: Path) -> None:
     pipe = arch / "pipe.yaml"
     os.mkfifo(pipe)
     outcome: list[object] = []
-    worker = threading.Thread(target=lambda: outcome.append(load_directory(arch)), daemon=True)
+    worker = threading.Thread(target=lambda: outcome.append(load_paths([arch])), daemon=True)
     worker.start()
     worker.join(timeout=2)
     hung = worker.is_alive()
     if hung:  # unblock the reader so that the thread ends
         os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
         worker.join(timeout=5)
-    assert not hung, "load_directory hung on a named pipe"
+    assert not hung, "load_paths hung on a named pipe"
     [found] = outcome[0].findings  # type: ignore[attr-defined]
     assert found.rule == "unreadable-file"
 
@@ -719,7 +719,7 @@ def test_only_yaml_suffixes_are_read_in_a_stable_order(
     write(arch / "b.yaml", "kind: team\nid: b\n")
     write(arch / "notes.md", "# not yaml\n")
     write(arch / "c.json", "{}")
-    loaded = load_directory(arch)
+    loaded = load_paths([arch])
     assert loaded.files == ("arch/a.yaml", "arch/b.yaml", "arch/b/x.yml")
     assert loaded.documents[0].file == (tmp_path / "arch" / "a.yaml").absolute()
     assert [to_python(document.root)["id"] for document in loaded.documents] == ["a", "b", "bx"]  # type: ignore[index]

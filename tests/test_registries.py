@@ -7,12 +7,15 @@ from typing import get_args
 
 import pytest
 
+from archatlas.diff_report import DIFF_FORMATS
 from archatlas.format import Element
 from archatlas.icons import resource_root
 from archatlas.kinds import KIND_SPECS, KINDS, KindSpec
-from archatlas.load import load_text
+from archatlas.load import LoadLimits, load_text
 from archatlas.model import Architecture, build
 from archatlas.pages import Layout, diagram_views, generate_pages
+from archatlas.report import CHECK_FORMATS
+from archatlas.sources import SOURCES
 from archatlas.views import VIEW_SPECS, build_view, view_keys
 
 TEMPLATES = Path(__file__).parents[1] / "plugins" / "archatlas" / "templates"
@@ -72,3 +75,29 @@ def test_every_declared_view_is_drawn_for_some_kind_or_the_site() -> None:
     keys = view_keys(_architecture(*KINDS))
     for name in VIEW_SPECS:
         assert any(key.partition("/")[0] == name for key in keys), f"view '{name}' is never drawn"
+
+
+CLI_REFERENCE = (Path(__file__).parents[1] / "docs" / "reference" / "cli.md").read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("command", "name"),
+    [("check", name) for name in CHECK_FORMATS] + [("diff", name) for name in DIFF_FORMATS],
+)
+def test_every_output_format_is_documented(command: str, name: str) -> None:
+    assert f"### `--format {name}` {{#{command}-format-{name}}}" in CLI_REFERENCE, (
+        f"docs/reference/cli.md has no section for `archatlas {command} --format {name}`"
+    )
+
+
+@pytest.mark.parametrize("name", SOURCES)
+def test_every_source_reads_a_file_and_a_folder(name: str, tmp_path: Path) -> None:
+    folder = tmp_path / "architecture"
+    (folder / "inner").mkdir(parents=True)
+    (folder / "inner" / "one.yaml").write_text("kind: actor\nid: one\n", encoding="utf-8")
+    source = SOURCES[name]
+    assert source.summary, f"source '{name}' has no summary"
+    for path in (folder, folder / "inner" / "one.yaml"):
+        loaded = source.read([path], LoadLimits(), tmp_path)
+        assert [document.path for document in loaded.documents] == ["architecture/inner/one.yaml"]
+        assert not loaded.findings

@@ -7,6 +7,7 @@ names the file, and the documents that could be read are kept.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,22 +68,30 @@ def architecture_files(root: Path) -> list[Path]:
     return sorted(found, key=lambda path: path.relative_to(root).as_posix())
 
 
-def load_directory(
-    root: Path, limits: LoadLimits = LoadLimits(), base: Path | None = None
+def load_paths(
+    paths: Sequence[Path], limits: LoadLimits = LoadLimits(), base: Path | None = None
 ) -> Loaded:
-    """Every document under `root`; paths are shown relative to `base` (default: cwd)."""
+    """Every document in `paths`, shown relative to `base` (default: the current
+    directory): a folder is read recursively, a file as it is.
+
+    A linked file must stay inside the folder given (for a file: its folder).
+    """
     documents: list[Document] = []
     findings: list[Finding] = []
-    files = architecture_files(root)
-    resolved_root = root.resolve()
     base = (base or Path.cwd()).resolve()
-    shown_paths = [display_path(file, base) for file in files]
-    for file, shown in zip(files, shown_paths, strict=True):
-        text = read_text(file, resolved_root, shown, limits, findings)
-        if text is not None:
-            docs, problems = load_text(text, file.absolute(), shown, limits.yaml)
-            documents.extend(docs)
-            findings.extend(problems)
+    shown_paths: list[str] = []
+    for path in paths:
+        root = path if path.is_dir() else path.parent
+        files = architecture_files(path) if path.is_dir() else [path]
+        resolved_root = root.resolve()
+        for file in files:
+            shown = display_path(file, base)
+            shown_paths.append(shown)
+            text = read_text(file, resolved_root, shown, limits, findings)
+            if text is not None:
+                docs, problems = load_text(text, file.absolute(), shown, limits.yaml)
+                documents.extend(docs)
+                findings.extend(problems)
     return Loaded(tuple(documents), tuple(findings), tuple(shown_paths))
 
 

@@ -14,8 +14,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..findings import Finding, Severity
-from ..load import LoadLimits, display_path, load_directory
+from ..load import LoadLimits, display_path
 from ..model import Architecture, build
+from ..sources import SOURCES, Source
 from .fields import check_acceptances, check_icons, check_links, check_orphans, check_runtimes
 from .ledgers import check_ledgers
 from .references import VERB_TARGETS, check_element_references, check_relations
@@ -47,11 +48,15 @@ class Result:
 
 
 def check_directory(
-    root: Path, limits: LoadLimits = LoadLimits(), base: Path | None = None
+    root: Path,
+    limits: LoadLimits = LoadLimits(),
+    base: Path | None = None,
+    source: Source = SOURCES["yaml"],
 ) -> Result:
-    """Load, validate and check `root`; findings name files relative to `base` (cwd)."""
+    """Read `root` with `source`, validate and check it; findings name files
+    relative to `base` (default: the current directory)."""
     with _without_cycle_collection():
-        loaded = load_directory(root, limits, base)
+        loaded = source.read((root,), limits, base)
         architecture, schema_findings = build(loaded.documents)
         findings = [*loaded.findings, *schema_findings, *check(architecture, root)]
         findings = apply_acceptances(architecture, findings)
