@@ -636,9 +636,7 @@ def test_file_at_the_size_limit_loads(tmp_path: Path) -> None:
 def test_yaml_limits_pass_through_load_limits(tmp_path: Path) -> None:
     write(tmp_path / "arch" / "a.yaml", "kind: team\nid: a\ntags: [[[x]]]\n")
     limits = LoadLimits(yaml=Limits(max_depth=2))
-    assert [item.rule for item in load_paths([tmp_path / "arch"], limits).findings] == [
-        "too-deep"
-    ]
+    assert [item.rule for item in load_paths([tmp_path / "arch"], limits).findings] == ["too-deep"]
 
 
 def test_symlink_to_a_file_outside_the_directory(tmp_path: Path) -> None:

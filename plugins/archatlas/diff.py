@@ -15,7 +15,7 @@ from typing import Any
 
 from .check import Result
 from .findings import Finding, Severity
-from .format import AnyElement, Relation, relation_key
+from .format import Element, Relation, relation_key
 
 # Lists of mappings that carry their own id: compared item by item.
 KEYED_LISTS = frozenset({"datasets", "organizations", "channels"})
@@ -30,7 +30,7 @@ class FieldChange:
 
 @dataclass(frozen=True, slots=True)
 class ElementChange:
-    element: AnyElement  # as it is after the change
+    element: Element  # as it is after the change
     fields: tuple[FieldChange, ...]
 
 
@@ -42,8 +42,8 @@ class RelationChange:
 
 @dataclass(frozen=True)
 class Diff:
-    added: tuple[AnyElement, ...]
-    removed: tuple[AnyElement, ...]
+    added: tuple[Element, ...]
+    removed: tuple[Element, ...]
     changed: tuple[ElementChange, ...]
     relations_added: tuple[RelationChange, ...]
     relations_removed: tuple[RelationChange, ...]
@@ -87,7 +87,7 @@ def compare(base: Result, head: Result) -> Diff:
 # --- elements -------------------------------------------------------------------------
 
 
-def field_changes(before: AnyElement, after: AnyElement) -> list[FieldChange]:
+def field_changes(before: Element, after: Element) -> list[FieldChange]:
     """Every field whose value differs, flattened to a path.
 
     A relation's own fields count only while the relation exists on both
@@ -112,7 +112,7 @@ def _field_order(path: str) -> tuple[int, str]:
     return (0 if path == "kind" else 1, path)
 
 
-def _flat(element: AnyElement) -> dict[str, str]:
+def _flat(element: Element) -> dict[str, str]:
     data = element.model_dump(by_alias=True, exclude_none=True, exclude_defaults=True)
     data.pop("uses", None)
     flat: dict[str, str] = {}
@@ -156,7 +156,7 @@ def _show(value: Any) -> str:
 RelationKey = tuple[str, ...]
 
 
-def _relations(elements: Iterable[AnyElement]) -> dict[RelationKey, RelationChange]:
+def _relations(elements: Iterable[Element]) -> dict[RelationKey, RelationChange]:
     return {
         (element.id, *relation_key(relation)): RelationChange(element.id, relation)
         for element in elements

@@ -9,7 +9,7 @@ from typing import Any
 from . import markdown
 from .diff import Diff, RelationChange
 from .findings import Finding, plural
-from .format import AnyElement
+from .format import Element
 from .report import OutputFormat, finding_data, output_formats
 
 NOT_SET = "—"
@@ -36,7 +36,7 @@ def _table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
     return [*lines, ""]
 
 
-def _element_row(element: AnyElement) -> list[str]:
+def _element_row(element: Element) -> list[str]:
     return [
         f"{_cell(element.title)} (`{element.id}`)",
         element.kind,
@@ -109,7 +109,7 @@ def as_markdown(diff: Diff, base: str, head: str) -> str:
     return "\n".join(lines)
 
 
-def _element_data(element: AnyElement) -> dict[str, Any]:
+def _element_data(element: Element) -> dict[str, Any]:
     return {
         "id": element.id,
         "kind": element.kind,

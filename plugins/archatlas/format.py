@@ -184,9 +184,6 @@ def relation_key(relation: Relation) -> tuple[str, ...]:
     return (relation.to, relation.verb or "uses", *(q for q in qualifiers if q))
 
 
-# Any element, typed by the base class: the kinds are listed once, in kinds.py.
-AnyElement = Element
-
 # The model that validates the mapping found under each nested field name,
 # so that messages can name it and suggest its fields.
 NESTED: dict[str, tuple[type[BaseModel], str]] = {

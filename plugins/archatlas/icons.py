@@ -10,7 +10,7 @@ import functools
 import hashlib
 from pathlib import Path
 
-from .format import AnyElement
+from .format import Element
 from .kinds import KIND_SPECS
 
 WORKLOAD_ICONS = {
@@ -85,7 +85,7 @@ def icon_for_kind(kind: str) -> str:
     return KIND_SPECS[kind].icon
 
 
-def icon_for(element: AnyElement) -> str:
+def icon_for(element: Element) -> str:
     """The icon that says most about the element: product, engine, runtime, kind."""
     vendor = _vendor_icon(element) if element.kind == "vendor" else None
     engine = getattr(element, "engine", None)
@@ -104,7 +104,7 @@ def icon_for(element: AnyElement) -> str:
     return next((choice for choice in choices if choice), icon_for_kind(element.kind))
 
 
-def _vendor_icon(element: AnyElement) -> str | None:
+def _vendor_icon(element: Element) -> str | None:
     provider = (getattr(element, "provider", None) or "").lower()
     product = (getattr(element, "product", None) or "").lower()
     for (name, word), icon in PRODUCT_ICONS.items():

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from .findings import Finding, Location, did_you_mean, finding
-from .format import NESTED, AnyElement, Element, Relation, field_names
+from .format import NESTED, Element, Relation, field_names
 from .kinds import KINDS, MODELS
 from .load import Document
 from .model_rules import (
@@ -33,7 +33,7 @@ from .yamltree import Mapping, Node, Scalar, Sequence, to_python
 
 @dataclass(frozen=True)
 class Architecture:
-    elements: tuple[AnyElement, ...]  # sorted by id
+    elements: tuple[Element, ...]  # sorted by id
     sources: dict[str, Document] = field(repr=False)
     # Elements whose schema errors kept them out, and the ids their `uses`
     # name: rules stay quiet about both, so one typo gives one finding.
@@ -41,42 +41,42 @@ class Architecture:
     broken_targets: frozenset[str] = frozenset()
 
     @cached_property
-    def by_id(self) -> dict[str, AnyElement]:
+    def by_id(self) -> dict[str, Element]:
         return {element.id: element for element in self.elements}
 
-    def get(self, element_id: str) -> AnyElement | None:
+    def get(self, element_id: str) -> Element | None:
         return self.by_id.get(element_id)
 
     @cached_property
-    def _by_kind(self) -> dict[str, tuple[AnyElement, ...]]:
+    def _by_kind(self) -> dict[str, tuple[Element, ...]]:
         return _group(self.elements, lambda element: element.kind)
 
-    def of_kind(self, kind: str) -> tuple[AnyElement, ...]:
+    def of_kind(self, kind: str) -> tuple[Element, ...]:
         return self._by_kind.get(kind, ())
 
     @cached_property
-    def _by_system(self) -> dict[str, tuple[AnyElement, ...]]:
+    def _by_system(self) -> dict[str, tuple[Element, ...]]:
         return _group(self.elements, lambda element: getattr(element, "system", None))
 
-    def in_system(self, system_id: str) -> tuple[AnyElement, ...]:
+    def in_system(self, system_id: str) -> tuple[Element, ...]:
         return self._by_system.get(system_id, ())
 
     @cached_property
-    def _by_owner(self) -> dict[str, tuple[AnyElement, ...]]:
+    def _by_owner(self) -> dict[str, tuple[Element, ...]]:
         return _group(self.elements, lambda element: element.owner)
 
-    def owned_by(self, team_id: str) -> tuple[AnyElement, ...]:
+    def owned_by(self, team_id: str) -> tuple[Element, ...]:
         return self._by_owner.get(team_id, ())
 
     @cached_property
-    def _used_by(self) -> dict[str, tuple[tuple[AnyElement, Relation], ...]]:
-        users: dict[str, list[tuple[AnyElement, Relation]]] = defaultdict(list)
+    def _used_by(self) -> dict[str, tuple[tuple[Element, Relation], ...]]:
+        users: dict[str, list[tuple[Element, Relation]]] = defaultdict(list)
         for element in self.elements:
             for relation in element.uses:
                 users[relation.to].append((element, relation))
         return {target: tuple(pairs) for target, pairs in users.items()}
 
-    def used_by(self, element_id: str) -> tuple[tuple[AnyElement, Relation], ...]:
+    def used_by(self, element_id: str) -> tuple[tuple[Element, Relation], ...]:
         """The elements that use `element_id`, each with its relation."""
         return self._used_by.get(element_id, ())
 
@@ -87,8 +87,8 @@ class Architecture:
         return document.at(node.pos)
 
 
-def _group(elements: Iterable[AnyElement], key: object) -> dict[str, tuple[AnyElement, ...]]:
-    groups: dict[str, list[AnyElement]] = defaultdict(list)
+def _group(elements: Iterable[Element], key: object) -> dict[str, tuple[Element, ...]]:
+    groups: dict[str, list[Element]] = defaultdict(list)
     for element in elements:
         value = key(element)  # type: ignore[operator]
         if value is not None:
@@ -123,7 +123,7 @@ def find_node(root: Node, path: Iterable[str | int], key: bool = False) -> Node:
 
 def build(documents: Iterable[Document]) -> tuple[Architecture, list[Finding]]:
     findings: list[Finding] = []
-    elements: dict[str, AnyElement] = {}
+    elements: dict[str, Element] = {}
     sources: dict[str, Document] = {}
     broken: set[str] = set()
     broken_targets: set[str] = set()
@@ -163,7 +163,7 @@ def _duplicate(document: Document, first: Document, element_id: str) -> Finding:
     )
 
 
-def validate(document: Document, findings: list[Finding]) -> AnyElement | None:
+def validate(document: Document, findings: list[Finding]) -> Element | None:
     root = document.root
     kind_node = root.get("kind")
     if kind_node is None:

@@ -17,7 +17,7 @@ import jinja2
 
 from . import markdown
 from .findings import Finding, plural
-from .format import AnyElement, Relation
+from .format import Element, Relation
 from .kinds import KIND_SPECS, KINDS
 from .model import Architecture
 
@@ -46,7 +46,7 @@ class Layout:
     def catalogue(self, kind: str) -> str:
         return f"{self.prefix}/{kind}/index.md"
 
-    def element(self, element: AnyElement) -> str:
+    def element(self, element: Element) -> str:
         return f"{self.prefix}/{element.kind}/{element.id}.md"
 
     def target(self, arch: Architecture, link: str) -> str | None:
@@ -72,7 +72,7 @@ class PageContext:
     page: str
     allow_html: bool
 
-    def href(self, element: AnyElement) -> str:
+    def href(self, element: Element) -> str:
         return relative(self.layout.element(element), self.page)
 
     def link(self, element_id: str) -> str:
@@ -93,7 +93,7 @@ class ElementFacts:
     """The rows of an element's facts table, and its related elements."""
 
     arch: Architecture
-    element: AnyElement
+    element: Element
 
     @cached_property
     def facts(self) -> list[tuple[str, str, bool]]:
@@ -114,18 +114,18 @@ class ElementFacts:
         return self.element.uses
 
     @property
-    def used_by(self) -> tuple[tuple[AnyElement, Relation], ...]:
+    def used_by(self) -> tuple[tuple[Element, Relation], ...]:
         return self.arch.used_by(self.element.id)
 
     @property
-    def members(self) -> tuple[AnyElement, ...]:
+    def members(self) -> tuple[Element, ...]:
         if self.element.kind == "system":
             return self.arch.in_system(self.element.id)
         if self.element.kind == "team":
             return self.arch.owned_by(self.element.id)
         return ()
 
-    def nodes_of(self, organization: str | None = None) -> list[AnyElement]:
+    def nodes_of(self, organization: str | None = None) -> list[Element]:
         return [
             node
             for node in self.arch.of_kind("ledger-node")
@@ -133,7 +133,7 @@ class ElementFacts:
             and (organization is None or getattr(node, "organization", None) == organization)
         ]
 
-    def dataset_users(self, dataset: str, verb: str) -> list[AnyElement]:
+    def dataset_users(self, dataset: str, verb: str) -> list[Element]:
         return [
             user
             for user, relation in self.used_by
@@ -151,7 +151,7 @@ def _flatten(prefix: str, value: dict[str, object]) -> list[tuple[str, str, bool
     return rows
 
 
-def diagram_views(element: AnyElement) -> list[str]:
+def diagram_views(element: Element) -> list[str]:
     """The views an element's page shows."""
     return [f"{view}/{element.id}" for view in KIND_SPECS[element.kind].views]
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from .findings import plural
-from .format import AnyElement, Datalake, Ledger, LedgerNode, Relation, relation_key
+from .format import Datalake, Element, Ledger, LedgerNode, Relation, relation_key
 from .icons import custom_icon_key, icon_for, icon_for_kind
 from .model import Architecture
 
@@ -78,13 +78,13 @@ class View:
 # --- building blocks ---------------------------------------------------------------
 
 
-def _caption(element: AnyElement) -> str:
+def _caption(element: Element) -> str:
     role = getattr(element, "role", None)
     return f"{element.kind} · {role}" if role else element.kind
 
 
 def element_node(
-    arch: Architecture, element: AnyElement, cluster: str | None = None, focus: bool = False
+    arch: Architecture, element: Element, cluster: str | None = None, focus: bool = False
 ) -> ViewNode:
     custom = _custom_icon(arch, element)
     return ViewNode(
@@ -99,7 +99,7 @@ def element_node(
     )
 
 
-def _custom_icon(arch: Architecture, element: AnyElement) -> Path | None:
+def _custom_icon(arch: Architecture, element: Element) -> Path | None:
     """The element's own icon file (checked by the bad-icon rule), if it has one."""
     if element.icon is None or element.id not in arch.sources:
         return None
@@ -121,7 +121,7 @@ def relation_edge(source: str, relation: Relation) -> ViewEdge:
     return ViewEdge(source, relation.to, " ".join(parts), style, relation.data)
 
 
-def _system_of(element: AnyElement) -> str | None:
+def _system_of(element: Element) -> str | None:
     return getattr(element, "system", None)
 
 
@@ -136,7 +136,7 @@ def _title(arch: Architecture, element_id: str) -> str:
 
 
 def _graph(
-    arch: Architecture, key: str, title: str, members: Iterable[AnyElement], focus: str = ""
+    arch: Architecture, key: str, title: str, members: Iterable[Element], focus: str = ""
 ) -> View:
     """The view of `members` and the relations among them, clustered by system."""
     chosen = {element.id: element for element in members}
@@ -159,12 +159,12 @@ def _graph(
     return collapse(arch, view) if len(nodes) > MAX_NODES else view
 
 
-def _cluster_for(arch: Architecture, element: AnyElement) -> str | None:
+def _cluster_for(arch: Architecture, element: Element) -> str | None:
     system = _system_of(element)
     return system if system and arch.get(system) is not None else None
 
 
-def neighbours(arch: Architecture, element_id: str) -> list[AnyElement]:
+def neighbours(arch: Architecture, element_id: str) -> list[Element]:
     element = arch.by_id[element_id]
     found = [element]
     found += [arch.by_id[r.to] for r in element.uses if r.to in arch.by_id]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .. import rules
 from ..findings import Finding, Severity, did_you_mean, finding
-from ..format import AnyElement, Runtime
+from ..format import Element, Runtime
 from ..model import Architecture
 from ..model_rules import INVALID_VALUE
 from ..urls import is_safe_url, url_scheme
@@ -97,7 +97,7 @@ def check_runtimes(arch: Architecture, root: Path) -> Iterator[Finding]:
             yield from _runtime(arch, element, runtime)
 
 
-def _runtime(arch: Architecture, element: AnyElement, runtime: Runtime) -> Iterator[Finding]:
+def _runtime(arch: Architecture, element: Element, runtime: Runtime) -> Iterator[Finding]:
     if runtime.schedule is not None and runtime.workload != "cronjob":
         yield finding(
             SCHEDULE_WITHOUT_CRONJOB,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..findings import Finding, finding
-from ..format import AnyElement, Datalake, Ledger, LedgerNode
+from ..findings import Finding, finding, plural
+from ..format import Datalake, Element, Ledger, LedgerNode
 from ..model import Architecture
 from .ledgers_rules import DUPLICATE_MEMBER, MEMBER_WITHOUT_PEER, NO_FAULT_TOLERANCE
 from .references import unknown_member
@@ -37,7 +37,7 @@ def check_ledgers(arch: Architecture, root: Path) -> Iterator[Finding]:
 
 def _duplicate_members(
     arch: Architecture,
-    owner: AnyElement,
+    owner: Element,
     field: str,
     ids: list[str],
     path: tuple[str | int, ...] | None = None,
@@ -114,7 +114,7 @@ def _fault_tolerance(arch: Architecture, ledger: Ledger) -> Iterator[Finding]:
         yield finding(
             NO_FAULT_TOLERANCE,
             arch.locate(ledger.id, "consensus"),
-            f"{ledger.consensus} with {count} {role} node(s) tolerates no failure",
+            f"{ledger.consensus} with {plural(count, role + ' node')} tolerates no failure",
             f"run at least {needed} {role} nodes so that one may fail",
             ledger.id,
         )

@@ -183,9 +183,9 @@ uses:
                 ),
             ),
             output="""\
-architecture/ledger.yaml:4:12: warning[no-fault-tolerance]: raft with 2 orderer node(s) tolerates no failure
+architecture/ledger.yaml:4:12: warning[no-fault-tolerance]: raft with 2 orderer nodes tolerates no failure
     hint: run at least 3 orderer nodes so that one may fail
-architecture/ledger.yaml:23:12: warning[no-fault-tolerance]: qbft with 3 validator node(s) tolerates no failure
+architecture/ledger.yaml:23:12: warning[no-fault-tolerance]: qbft with 3 validator nodes tolerates no failure
     hint: run at least 4 validator nodes so that one may fail
 8 elements in 1 file: 0 errors, 2 warnings
 """,

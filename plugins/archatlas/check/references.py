@@ -8,9 +8,9 @@ from pathlib import Path
 from ..findings import Finding, Location, Rule, article, did_you_mean, finding
 from ..format import (
     CLASSIFICATIONS,
-    AnyElement,
     Classification,
     Datalake,
+    Element,
     Ledger,
     LedgerNode,
     Relation,
@@ -103,7 +103,7 @@ def _node_membership(arch: Architecture, node: LedgerNode) -> Iterator[Finding]:
 
 
 def unknown_member(
-    rule: Rule, at: Location, name: str, owner: AnyElement, known: list[str], source: str
+    rule: Rule, at: Location, name: str, owner: Element, known: list[str], source: str
 ) -> Finding:
     what = rule.id.removeprefix("unknown-")
     return finding(
@@ -125,7 +125,7 @@ def check_relations(arch: Architecture, root: Path) -> Iterator[Finding]:
 
 
 def _relation(
-    arch: Architecture, source: AnyElement, index: int, relation: Relation
+    arch: Architecture, source: Element, index: int, relation: Relation
 ) -> Iterator[Finding]:
     def at(*field: str) -> Location:
         return arch.locate(source.id, "uses", index, *field)
@@ -183,7 +183,7 @@ def _either(words: list[str]) -> str:
 
 
 def _vendor_reads(
-    source: AnyElement, relation: Relation, target: AnyElement, at: Callable[..., Location]
+    source: Element, relation: Relation, target: Element, at: Callable[..., Location]
 ) -> Iterator[Finding]:
     """A vendor that reads a dataset receives its data: the same limit applies."""
     approved = getattr(source, "approved_data", None)
@@ -207,7 +207,7 @@ def _above(classification: Classification, approved: Classification) -> bool:
 
 
 def _misplaced_fields(
-    relation: Relation, target: AnyElement, at: Callable[..., Location], source: str
+    relation: Relation, target: Element, at: Callable[..., Location], source: str
 ) -> Iterator[Finding]:
     wanted = {"dataset": "datalake", "channel": "ledger", "organization": "ledger"}
     for field, kind in wanted.items():
