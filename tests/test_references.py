@@ -45,6 +45,10 @@ Inline `[code](arch:code-span)` is not a link.
 
 A paragraph
     [lazy continuation, not code](arch:live-lazy)
+
+<div class="grid" markdown="1">
+Markdown inside: [a link](arch:live-md-in-html)
+</div>
 """
 
 LIVE = {
@@ -54,6 +58,7 @@ LIVE = {
     "live-in-list",
     "live-list-paragraph",
     "live-lazy",
+    "live-md-in-html",
 }
 
 
@@ -79,7 +84,7 @@ def test_render_out_resolves_exactly_the_live_references(site: Site) -> None:
 def test_the_plugin_and_render_out_report_the_same_references_at_the_same_places(
     site: Site,
 ) -> None:
-    html = python_markdown.markdown(PAGE, extensions=["toc", "tables", "fenced_code"])
+    html = python_markdown.markdown(PAGE, extensions=["toc", "tables", "fenced_code", "md_in_html"])
     _, from_html = resolve_html(site, "guide.md", html, PAGE, "docs/guide.md")
     _, from_markdown = resolve_page(site, "guide.md", PAGE, "docs/guide.md")
     assert sorted(map(str, from_html)) == sorted(map(str, from_markdown))
@@ -91,6 +96,7 @@ def test_the_plugin_and_render_out_report_the_same_references_at_the_same_places
             "docs/guide.md:7:16",
             "docs/guide.md:9:27",
             "docs/guide.md:31:5",
+            "docs/guide.md:34:18",
         ]
     )
 

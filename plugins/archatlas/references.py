@@ -2,7 +2,8 @@
 
 One scanner decides which references are live, with Markdown's own block
 rules: nothing in fenced or indented code, in a code span or in a raw HTML
-block (a generated page's descriptions are such blocks) is a reference.
+block (a generated page's descriptions are such blocks) is a reference,
+unless the block asks for Markdown inside (`markdown="1"`, md_in_html).
 `archatlas render --out` rewrites what it finds; the MkDocs plugin, which
 resolves references once Markdown has made them HTML, uses it to say where
 an unknown one is written. Tests hold the two to the same answers.
@@ -27,6 +28,9 @@ _HTML_BLOCK = re.compile(
     r"|h[1-6]|header|hr|main|nav|ol|p|pre|section|table|ul)\b",
     re.IGNORECASE,
 )
+
+# With md_in_html (Material sites enable it), such a block holds Markdown.
+_MARKDOWN_INSIDE = re.compile(r'\bmarkdown="(?:1|block|span)"')
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +94,9 @@ def prose_lines(source: str) -> list[str | None]:
         elif opening := _FENCE.match(line):
             fence = opening.group(1)
             shown.append(None)
-        elif after_blank and (block := _HTML_BLOCK.match(line)):
+        elif (
+            after_blank and (block := _HTML_BLOCK.match(line)) and not _MARKDOWN_INSIDE.search(line)
+        ):
             html_tag = block.group("tag").lower()
             depth = _opens(line, html_tag) - _closes(line, html_tag)
             if depth <= 0:
