@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from pathlib import Path
 from typing import get_args
 
@@ -15,6 +16,7 @@ from archatlas.load import LoadLimits, load_text
 from archatlas.model import Architecture, build
 from archatlas.pages import Layout, diagram_views, generate_pages
 from archatlas.report import CHECK_FORMATS
+from archatlas.settings import DEFAULTS, BuildSettings
 from archatlas.sources import SOURCES
 from archatlas.views import VIEW_SPECS, build_view, view_keys
 
@@ -101,3 +103,22 @@ def test_every_source_reads_a_file_and_a_folder(name: str, tmp_path: Path) -> No
         loaded = source.read([path], LoadLimits(), tmp_path)
         assert [document.path for document in loaded.documents] == ["architecture/inner/one.yaml"]
         assert not loaded.findings
+
+
+SITE_PAGE = (Path(__file__).parents[1] / "docs" / "site.md").read_text("utf-8")
+
+
+def _as_written(value: object) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+@pytest.mark.parametrize("option", [field.name for field in fields(BuildSettings)])
+def test_every_build_option_is_documented_with_its_default(option: str) -> None:
+    default = _as_written(getattr(DEFAULTS, option))
+    assert f"| `{option}` | `{default}` |" in SITE_PAGE, (
+        f"docs/site.md's options table has no row for `{option}` with its default `{default}`"
+    )
