@@ -15,22 +15,32 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+# `[text](arch:ID)`, `[text](<arch:ID>)` and `![alt](arch:view/KEY)`, with or
+# without a title in double or single quotes (Python-Markdown reads no other).
 REFERENCE = re.compile(
     r"(?P<image>!?)\[(?P<text>(?:\\.|[^\]\\\n])*)\]"
-    r"\(arch:(?P<target>[^)\s]*)(?P<title>\s+\"(?:[^\"\\]|\\.)*\")?\)"
+    r"\((?P<open><)?arch:(?P<target>[^)\s>]*)(?(open)>)"
+    r"(?P<title>\s+(?:\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'))?\)"
 )
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_FENCE = re.compile(r"^(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+).+?\1")
-_LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d+[.)])\s")
-# Python-Markdown's block-level tags: a line opening one starts a raw HTML block.
-_HTML_BLOCK = re.compile(
-    r"^<(?P<tag>address|article|aside|blockquote|details|div|dl|fieldset|figure|footer|form"
-    r"|h[1-6]|header|hr|main|nav|ol|p|pre|section|table|ul)\b",
-    re.IGNORECASE,
+# Lines whose content goes on indented by four: a list item, an admonition,
+# collapsible details, a content tab.
+_CONTAINER = re.compile(r"^(?:[-*+]|\d+[.)]|!!!|\?\?\?\+?|===[+!]*)(?:\s|$)")
+# Python-Markdown's block-level tags: a line opening one, indented by three
+# spaces at most, starts a raw HTML block.
+_BLOCK_TAGS = (
+    "address|article|aside|blockquote|body|canvas|center|colgroup|dd|details|div|dl|dt"
+    "|fieldset|figcaption|figure|footer|form|group|h[1-6]|header|hgroup|hr|html|iframe"
+    "|legend|li|main|map|math|menu|nav|noscript|object|ol|option|output|p|pre|progress"
+    "|script|section|style|summary|table|tbody|td|textarea|tfoot|th|thead|tr|ul|video"
 )
-
+_HTML_BLOCK = re.compile(rf"^ {{0,3}}<(?P<tag>{_BLOCK_TAGS})(?=[\s/>]|$)", re.IGNORECASE)
+_VOID_TAGS = frozenset({"hr"})
 # With md_in_html (Material sites enable it), such a block holds Markdown.
-_MARKDOWN_INSIDE = re.compile(r'\bmarkdown="(?:1|block|span)"')
+_MARKDOWN_INSIDE = re.compile(
+    r"\smarkdown(?:\s*=\s*(?:\"(?:1|block|span)\"|'(?:1|block|span)'|1|block|span))?(?=[\s/>])"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,42 +85,45 @@ def view_references(source: str) -> set[str]:
 def prose_lines(source: str) -> list[str | None]:
     """The page's lines, with None for each line that is code or raw HTML."""
     shown: list[str | None] = []
-    fence: str | None = None
-    html_tag: str | None = None
+    fence: str | None = None  # the fence of the open code block
+    html_tag: str | None = None  # the tag of the open raw HTML block, and its depth
     depth = 0
+    containers: list[int] = []  # content indents of the open lists, admonitions, tabs
     after_blank = True
-    in_list = False
+    in_code = False  # inside an indented code block
     for line in source.split("\n"):
         stripped = line.strip()
+        indent = _indent(line)
+        if after_blank and stripped:
+            while containers and indent < containers[-1]:
+                containers.pop()
+        base = containers[-1] if containers else 0
         if fence is not None:
             if stripped.startswith(fence[0] * len(fence)) and not stripped.strip(fence[0]):
                 fence = None
             shown.append(None)
         elif html_tag is not None:
             depth += _opens(line, html_tag) - _closes(line, html_tag)
-            if depth <= 0:
-                html_tag = None
+            html_tag = html_tag if depth > 0 else None
             shown.append(None)
-        elif opening := _FENCE.match(line):
+        elif not stripped:
+            shown.append(line)
+        elif (after_blank or in_code) and indent >= base + 4:
+            shown.append(None)
+        elif opening := _FENCE.match(stripped):
             fence = opening.group(1)
             shown.append(None)
-        elif (
-            after_blank and (block := _HTML_BLOCK.match(line)) and not _MARKDOWN_INSIDE.search(line)
-        ):
-            html_tag = block.group("tag").lower()
-            depth = _opens(line, html_tag) - _closes(line, html_tag)
-            if depth <= 0:
-                html_tag = None
+        elif (block := _HTML_BLOCK.match(line)) and not _MARKDOWN_INSIDE.search(line):
+            tag = block.group("tag").lower()
+            depth = _opens(line, tag) - _closes(line, tag)
+            html_tag = tag if depth > 0 and tag not in _VOID_TAGS else None
             shown.append(None)
-        elif after_blank and stripped and _indent(line) >= (8 if in_list else 4):
-            shown.append(None)  # an indented code block
-            continue  # the code block goes on past blank lines
         else:
-            if _LIST_ITEM.match(line):
-                in_list = True
-            elif stripped and _indent(line) == 0:
-                in_list = False
+            if _CONTAINER.match(stripped):
+                containers.append(indent + 4)
             shown.append(line)
+        if stripped:  # an indented code block goes on past blank lines
+            in_code = (after_blank or in_code) and indent >= base + 4 and shown[-1] is None
         after_blank = not stripped
     return shown
 

@@ -20,7 +20,7 @@ from .findings import Finding, Location, did_you_mean, finding
 from .icons import resource_root
 from .model import Architecture
 from .pages import Layout, generate_pages, relative
-from .references import Reference, find_references, prose_lines, view_references
+from .references import Reference, find_references, view_references
 from .render import Progress, Rendered, RenderOptions, diagram_cache, render_all
 from .settings import BuildSettings
 from .svg import data_uri, icon_paths, id_prefix, place_svg, standalone_svg
@@ -237,8 +237,8 @@ def _written(source: str, target: str, image: bool) -> Reference:
             return reference
     # Markdown found a reference the scanner does not parse (a reference-style
     # link's definition, raw HTML): point at where the target is written.
-    for number, line in enumerate(prose_lines(source), start=1):
-        column = line.find(f"arch:{target}") if line is not None else -1
+    for number, line in enumerate(source.split("\n"), start=1):
+        column = line.find(f"arch:{target}")
         if column >= 0:
             return Reference(number, column, column, image, "", target, "")
     return Reference(1, 0, 0, image, "", target, "")
