@@ -3,7 +3,9 @@
 Inputs live in tests/hostile/ (one file, or one small folder, per case);
 inputs too large or too odd to commit (50,000-deep nesting, 30 MB, pipes,
 symlinks, unreadable files, file names with quotes) are made by the rows
-themselves. Rows run through the real commands as subprocesses:
+themselves. Rows run through the real commands, each in a process of its own
+(`archatlas` forked from a server that has it imported: see conftest.run_cli;
+`mkdocs build` as a subprocess):
 
 - CHECK_CASES: `archatlas check` with a timeout: no traceback, the expected
   `path:line:col: severity[rule]` lines, the expected exit code.
@@ -29,10 +31,8 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -43,36 +43,23 @@ import pytest
 import yaml
 
 from archatlas import markdown
+from conftest import (
+    ROOT,
+    TESTS,
+    Ran,
+    archatlas_command,
+    environment,
+    fake_dot,
+    mkdocs_build,
+    run_cli,
+    run_cli_all,
+)
 
-ROOT = Path(__file__).parents[1]
-HOSTILE = Path(__file__).parent / "hostile"
-BIN = Path(sys.executable).parent
-ARCHATLAS = str(BIN / "archatlas")
-TIMEOUT = 60
-BUILD_TIMEOUT = 180
+HOSTILE = TESTS / "hostile"
 PNG = (HOSTILE / "binary.yaml").read_bytes()  # a real PNG, committed as a hostile "YAML" file
 CANARY = "ARCHATLAS-CANARY-SECRET"
 
 Setup = Callable[[Path, Path], None]  # (architecture directory, case folder)
-
-
-def environment(path: str | None = None) -> dict[str, str]:
-    env = dict(os.environ)
-    env["NO_MKDOCS_2_WARNING"] = "1"
-    env.pop("PYTHONPATH", None)
-    if path is not None:
-        env["PATH"] = path
-    return env
-
-
-def fake_dot(folder: Path, script: str) -> str:
-    """A PATH whose first folder holds a fake `dot` (it answers `dot -V` at once)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    dot = folder / "dot"
-    version = 'case "$1" in -V) echo "dot - fake graphviz" >&2; exit 0;; esac\n'
-    dot.write_text("#!/bin/sh\n" + version + script + "\n", encoding="utf-8")
-    dot.chmod(0o755)
-    return f"{folder}{os.pathsep}{os.environ.get('PATH', '')}"
 
 
 def no_traceback(output: str) -> None:
@@ -401,16 +388,8 @@ def _params(cases: list[Any]) -> list[Any]:
     return params
 
 
-@dataclass
-class Ran:
-    returncode: int
-    stdout: str
-    stderr: str
-    seconds: float
-    folder: Path
-
-
-def run_check(case: CheckCase, folder: Path) -> Ran:
+def make_check_case(case: CheckCase, folder: Path) -> None:
+    """The case's architecture folder in `folder`."""
     arch = folder / "architecture"
     if isinstance(case.source, str):
         source = HOSTILE / case.source
@@ -422,40 +401,22 @@ def run_check(case: CheckCase, folder: Path) -> Ran:
     else:
         arch.mkdir(parents=True)
         case.source(arch, folder)
-    started = time.monotonic()
-    try:
-        done = subprocess.run(
-            [ARCHATLAS, "check", "architecture"],
-            cwd=folder,
-            env=environment(),
-            capture_output=True,
-            timeout=TIMEOUT,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:  # a hang fails its own row, not the others
-        return Ran(-1, "", f"archatlas check did not finish in {TIMEOUT} s", TIMEOUT, folder)
-    return Ran(
-        done.returncode,
-        done.stdout.decode("utf-8", "replace"),
-        done.stderr.decode("utf-8", "replace"),
-        time.monotonic() - started,
-        folder,
-    )
 
 
 @pytest.fixture(scope="module")
-def checked(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Ran]:
-    """Every CHECK_CASES row run once, four at a time."""
+def checked(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Ran, Path]]:
+    """Every CHECK_CASES row run once (`archatlas check architecture` in its folder)."""
     base = tmp_path_factory.mktemp("check")
     cases = [case for case in CHECK_CASES if not case.skip]
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        runs = pool.map(lambda case: run_check(case, base / case.id), cases)
-        return {case.id: ran for case, ran in zip(cases, runs, strict=True)}
+    for case in cases:
+        make_check_case(case, base / case.id)
+    runs = run_cli_all([(["check", "architecture"], base / case.id) for case in cases])
+    return {case.id: (ran, base / case.id) for case, ran in zip(cases, runs, strict=True)}
 
 
 @pytest.mark.parametrize("case", _params(CHECK_CASES))
-def test_check(case: CheckCase, checked: dict[str, Ran]) -> None:
-    ran = checked[case.id]
+def test_check(case: CheckCase, checked: dict[str, tuple[Ran, Path]]) -> None:
+    ran, folder = checked[case.id]
     no_traceback(ran.stderr)
     assert ran.stderr == "", ran.stderr
     assert ran.returncode == case.exit, ran.stdout
@@ -463,7 +424,7 @@ def test_check(case: CheckCase, checked: dict[str, Ran]) -> None:
         assert line in ran.stdout, (line, ran.stdout)
     for text in case.absent:
         assert text not in ran.stdout, (text, ran.stdout)
-        assert not (ran.folder / text).exists(), f"{text} was created: code ran"
+        assert not (folder / text).exists(), f"{text} was created: code ran"
     assert ran.seconds < 20, f"took {ran.seconds:.1f} s"
 
 
@@ -604,16 +565,8 @@ def site_config() -> dict[str, Any]:
     }
 
 
-def mkdocs_build(project: Path, path: str | None = None) -> Build:
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-f", "mkdocs.yml", "-d", "site"],
-        cwd=project,
-        env=environment(path),
-        capture_output=True,
-        text=True,
-        timeout=BUILD_TIMEOUT,
-        check=False,
-    )
+def build_site(project: Path) -> Build:
+    done = mkdocs_build(project, strict=False)
     return Build(project, project / "site", done.returncode, done.stdout + done.stderr)
 
 
@@ -632,7 +585,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Build:
     (project / "docs" / "index.md").write_text("# Home\n")
     (project / "secret.txt").write_text(CANARY + "\n")  # what a snippet include would leak
     (project / "mkdocs.yml").write_text(yaml.safe_dump(site_config(), sort_keys=False))
-    return mkdocs_build(project)
+    return build_site(project)
 
 
 def test_site_builds(site: Build) -> None:
@@ -807,21 +760,9 @@ uses: [{to: shop-api, as: calls}]
 
 
 def render(folder: Path, *args: str, path: str | None = None) -> Ran:
-    started = time.monotonic()
-    done = subprocess.run(
-        [ARCHATLAS, "render", "architecture", "--out", "out", *args],
-        cwd=folder,
-        env=environment(path),
-        capture_output=True,
-        timeout=TIMEOUT,
-        check=False,
-    )
-    return Ran(
-        done.returncode,
-        done.stdout.decode("utf-8", "replace"),
-        done.stderr.decode("utf-8", "replace"),
-        time.monotonic() - started,
-        folder,
+    """`archatlas render architecture --out out ARGS` in `folder`, with PATH `path`."""
+    return run_cli(
+        "render", "architecture", "--out", "out", *args, cwd=folder, env=environment(path)
     )
 
 
@@ -967,7 +908,7 @@ def test_build_killed_midway_then_rebuilt(tmp_path: Path) -> None:
     assert dot is not None
     slow = fake_dot(tmp_path / "bin", f'sleep 0.4\nexec "{dot}" "$@"')
     process = subprocess.Popen(
-        [ARCHATLAS, "render", "architecture", "--out", "out", "--cache-dir", "cache"],
+        [*archatlas_command(), "render", "architecture", "--out", "out", "--cache-dir", "cache"],
         cwd=folder,
         env=environment(slow),
         stdout=subprocess.DEVNULL,

@@ -1,0 +1,257 @@
+"""What several test files share: paths, the commands under test, fakes.
+
+- `environment()`: the environment a command under test runs in.
+- `fake_dot()`: a `dot` that answers `dot -V` as Graphviz does, then runs a script.
+- `run_cli()` / `run_cli_all()`: `archatlas ...` in a process of its own, forked
+  from a server process that has archatlas imported already: each run gets
+  its own working directory, environment, exit code, stdout and stderr (file
+  descriptors 1 and 2, as a subprocess's), and a hang or a crash fails its
+  own run only, without the interpreter start and imports of a subprocess.
+  Tests of the installed console script itself run it as a subprocess.
+- `mkdocs_build()`: `mkdocs build` run as a subprocess.
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import multiprocessing.pool
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+TESTS = ROOT / "tests"
+EXAMPLE = ROOT / "architecture"
+VENV_BIN = Path(sys.executable).parent
+BUILD_TIMEOUT = 180
+CLI_TIMEOUT = 60
+
+
+def environment(path: str | None = None, **extra: str) -> dict[str, str]:
+    """The machine's environment for a command under test.
+
+    Without PYTHONPATH (the installed archatlas runs), without Material's
+    end-of-life banner, without the user's git configuration; `path`
+    replaces PATH, and `extra` sets more variables.
+    """
+    env = dict(os.environ)
+    env.pop("PYTHONPATH", None)
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull, GIT_TERMINAL_PROMPT="0")
+    if path is not None:
+        env["PATH"] = path
+    env.update(extra)
+    return env
+
+
+def fake_dot(folder: Path, script: str) -> str:
+    """A PATH whose first folder holds a fake `dot`.
+
+    Like Graphviz's, it prints its version on stderr for `dot -V` and exits 0
+    (archatlas asks it for the diagram cache's key); otherwise it runs `script`.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    dot = folder / "dot"
+    version = 'case "$1" in -V) echo "dot - graphviz version 0.0.0 (fake)" >&2; exit 0;; esac\n'
+    dot.write_text("#!/bin/sh\n" + version + script + "\n", encoding="utf-8")
+    dot.chmod(0o755)
+    return f"{folder}{os.pathsep}{os.environ.get('PATH', '')}"
+
+
+def archatlas_command() -> list[str]:
+    """The installed `archatlas` console script (or the module, without one)."""
+    script = VENV_BIN / "archatlas"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "archatlas.cli"]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+# --- `archatlas` in a forked process ---------------------------------------------------
+
+
+@dataclass
+class Ran:
+    """What a run of `archatlas` left: as subprocess.run's result, and its duration."""
+
+    args: list[str]
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+
+
+def _exit_code(code: object) -> int:
+    """The exit status that `sys.exit(code)` gives a process."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
+
+
+def _cli_child(argv: list[str], cwd: str, env: dict[str, str]) -> tuple[int, bytes, bytes, float]:
+    """Runs in a fresh process of the pool: `archatlas argv` as its console script would."""
+    from archatlas.cli import main
+
+    os.chdir(cwd)
+    os.environ.clear()
+    os.environ.update(env)
+    encoding, errors = sys.__stdout__.encoding, sys.__stdout__.errors  # type: ignore[union-attr]
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        os.dup2(out.fileno(), 1)
+        os.dup2(err.fileno(), 2)
+        sys.stdout = io.TextIOWrapper(
+            io.FileIO(1, "w", closefd=False), encoding=encoding, errors=errors
+        )
+        sys.stderr = io.TextIOWrapper(
+            io.FileIO(2, "w", closefd=False),
+            encoding=encoding,
+            errors="backslashreplace",
+            line_buffering=True,
+        )
+        started = time.monotonic()
+        try:
+            code = _exit_code(main(argv))
+        except SystemExit as exit:
+            code = _exit_code(exit.code)
+        except BaseException:
+            traceback.print_exc()
+            code = 1
+        seconds = time.monotonic() - started
+        sys.stdout.flush()
+        sys.stderr.flush()
+        out.seek(0)
+        err.seek(0)
+        return code, out.read(), err.read(), seconds
+
+
+_pool: multiprocessing.pool.Pool | None = None
+
+
+def _cli_pool() -> multiprocessing.pool.Pool:
+    """Two workers, each used once, forked from a server that imported archatlas.
+
+    The pool starts once per test session (per xdist worker) and is checked
+    with `archatlas --version`, so that a pool whose processes cannot start
+    fails the first run at once instead of every run after a timeout.
+    """
+    global _pool
+    if _pool is None:
+        context = multiprocessing.get_context("forkserver")
+        # Modules that are missing (renamed, say) are skipped: the child imports them.
+        context.set_forkserver_preload(
+            ["conftest", "archatlas.cli", "archatlas.check", "archatlas.render", "archatlas.diff"]
+        )
+        # The server imports conftest from the PATH it starts with (Python 3.11's
+        # forkserver does not take the parent's sys.path): each child then has it.
+        pythonpath = os.environ.get("PYTHONPATH")
+        os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(TESTS), pythonpath]))
+        try:
+            pool = context.Pool(processes=2, maxtasksperchild=1)
+        finally:
+            if pythonpath is None:
+                del os.environ["PYTHONPATH"]
+            else:
+                os.environ["PYTHONPATH"] = pythonpath
+        try:
+            code, out, err, _ = pool.apply_async(
+                _cli_child, (["--version"], str(ROOT), environment())
+            ).get(timeout=CLI_TIMEOUT)
+        except BaseException:
+            pool.terminate()
+            raise
+        assert code == 0 and out.startswith(b"archatlas "), (code, out, err)
+        _pool = pool
+    return _pool
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_cli_pool() -> Iterator[None]:
+    yield
+    global _pool
+    if _pool is not None:
+        _pool.terminate()
+        _pool.join()
+        _pool = None
+
+
+def run_cli_all(
+    runs: Sequence[tuple[Sequence[str], Path]],
+    *,
+    env: dict[str, str] | None = None,
+    timeout: float = CLI_TIMEOUT,
+) -> list[Ran]:
+    """`archatlas ARGS` in folder CWD for each (ARGS, CWD), two at a time.
+
+    A run that does not finish within `timeout` seconds (it hangs, or its
+    process died) is reported as exit -1 with the reason on stderr.
+    """
+    env = environment() if env is None else env
+    pool = _cli_pool()
+    pending = [
+        (list(argv), pool.apply_async(_cli_child, (list(argv), str(cwd), env)))
+        for argv, cwd in runs
+    ]
+    results = []
+    for argv, waiting in pending:
+        try:
+            code, out, err, seconds = waiting.get(timeout=timeout)
+        except multiprocessing.TimeoutError:
+            message = f"archatlas {' '.join(argv)} did not finish in {timeout:g} s"
+            results.append(Ran(argv, -1, "", message, timeout))
+            continue
+        results.append(
+            Ran(argv, code, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"), seconds)
+        )
+    return results
+
+
+def run_cli(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = CLI_TIMEOUT
+) -> Ran:
+    """`archatlas ARGS` run in `cwd` (see run_cli_all)."""
+    (ran,) = run_cli_all([(args, cwd)], env=env, timeout=timeout)
+    return ran
+
+
+# --- MkDocs -----------------------------------------------------------------------------
+
+
+def mkdocs_build(
+    project: Path,
+    *,
+    site: str | Path = "site",
+    strict: bool = True,
+    command: Sequence[str] | None = None,
+    path: str | None = None,
+    cwd: Path | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build` (or `command build`) of project/mkdocs.yml into project/site."""
+    argv = [*(command or [sys.executable, "-m", "mkdocs"]), "build"]
+    argv += ["-f", str(project / "mkdocs.yml"), "-d", str(project / site)]
+    if strict:
+        argv.append("--strict")
+    return subprocess.run(
+        argv,
+        cwd=cwd or project,
+        env=environment(path),
+        capture_output=True,
+        text=True,
+        timeout=BUILD_TIMEOUT,
+        check=False,
+    )
