@@ -17,12 +17,12 @@ NOT_SET = "—"
 
 def summary(diff: Diff) -> str:
     return (
-        f"{plural(len(diff.added), 'element')} added, {len(diff.removed)} removed, "
-        f"{len(diff.changed)} changed; "
+        f"{plural(len(diff.added), 'element')} added, {len(diff.removed):,} removed, "
+        f"{len(diff.changed):,} changed; "
         f"{plural(len(diff.relations_added), 'relation')} added, "
-        f"{len(diff.relations_removed)} removed; "
+        f"{len(diff.relations_removed):,} removed; "
         f"{plural(len(diff.findings_introduced), 'finding')} introduced, "
-        f"{len(diff.findings_fixed)} fixed"
+        f"{len(diff.findings_fixed):,} fixed"
     )
 
 

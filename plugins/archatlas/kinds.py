@@ -32,6 +32,7 @@ Section = str
 @dataclass(frozen=True, slots=True)
 class KindSpec:
     model: type[Element]
+    title: str  # one element of the kind, in prose: "Data lake"
     plural: str  # catalogue title and navigation entry
     icon: str  # default icon, a path in the `diagrams` library's resources
     views: tuple[str, ...] = ("element",)  # the views its page shows, by view name
@@ -46,15 +47,21 @@ class KindSpec:
 
 SPECS: tuple[KindSpec, ...] = (
     KindSpec(
-        System, "Systems", "generic/place/datacenter.png", views=("system",), sections=("members",)
+        System,
+        "System",
+        "Systems",
+        "generic/place/datacenter.png",
+        views=("system",),
+        sections=("members",),
     ),
-    KindSpec(Team, "Teams", "onprem/client/users.png", views=(), sections=("members",)),
-    KindSpec(Actor, "Actors", "onprem/client/user.png"),
-    KindSpec(Service, "Services", "k8s/compute/pod.png"),
-    KindSpec(Vendor, "Vendors", "onprem/network/internet.png"),
-    KindSpec(Datastore, "Datastores", "generic/database/sql.png"),
+    KindSpec(Team, "Team", "Teams", "onprem/client/users.png", views=(), sections=("members",)),
+    KindSpec(Actor, "Actor", "Actors", "onprem/client/user.png"),
+    KindSpec(Service, "Service", "Services", "k8s/compute/pod.png"),
+    KindSpec(Vendor, "Vendor", "Vendors", "onprem/network/internet.png"),
+    KindSpec(Datastore, "Datastore", "Datastores", "generic/database/sql.png"),
     KindSpec(
         Datalake,
+        "Data lake",
         "Data lakes",
         "generic/storage/storage.png",
         views=("datalake",),
@@ -62,12 +69,13 @@ SPECS: tuple[KindSpec, ...] = (
     ),
     KindSpec(
         Ledger,
+        "Ledger",
         "Ledgers",
         "ibm/blockchain/ledger.png",
         views=("ledger",),
         sections=("organizations",),
     ),
-    KindSpec(LedgerNode, "Ledger nodes", "ibm/blockchain/node.png"),
+    KindSpec(LedgerNode, "Ledger node", "Ledger nodes", "ibm/blockchain/node.png"),
 )
 
 KIND_SPECS: dict[str, KindSpec] = {spec.name: spec for spec in SPECS}

@@ -117,9 +117,8 @@ def read_text(
         return None
     try:
         if not file.exists():
-            findings.append(
-                finding(UNREADABLE_FILE, start, "this link points to a file that does not exist")
-            )
+            missing = "this link points to a file that" if file.is_symlink() else "this file"
+            findings.append(finding(UNREADABLE_FILE, start, f"{missing} does not exist"))
             return None
         if not file.is_file():  # a pipe or device would block or never end
             findings.append(finding(UNREADABLE_FILE, start, "this is not a regular file"))

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import markdown
 from .check import Result
+from .check.references_rules import UNKNOWN_REFERENCE
 from .findings import Finding, Location, did_you_mean, finding
 from .icons import resource_root
 from .model import Architecture
@@ -23,6 +24,7 @@ from .pages import Layout, generate_pages, relative
 from .references import Reference, find_references, view_references
 from .render import Progress, Rendered, RenderOptions, diagram_cache, render_all
 from .settings import BuildSettings
+from .site_rules import DIAGRAM_FAILED
 from .svg import data_uri, icon_paths, id_prefix, place_svg, standalone_svg
 from .views import VIEW_SPECS, build_view
 
@@ -109,7 +111,7 @@ class Site:
                 )
                 found.append(
                     finding(
-                        "diagram-failed", where, f"view '{key}': {rendered.error}", "", element_id
+                        DIAGRAM_FAILED, where, f"view '{key}': {rendered.error}", "", element_id
                     )
                 )
         return found
@@ -299,7 +301,7 @@ def _unknown_target(arch: Architecture, where: Location, reference: Reference) -
         target = reference.target
         message = f"no element has the id '{target}'" + did_you_mean(target, arch.by_id)
         hint = "link to an element with [text](arch:ID)"
-    return finding("unknown-reference", where, message, hint)
+    return finding(UNKNOWN_REFERENCE, where, message, hint)
 
 
 def stylesheet() -> str:

@@ -364,7 +364,7 @@ def build_view(arch: Architecture, key: str) -> View | None:
     if spec is None:
         return None
     if spec.kinds == frozenset():
-        return spec.build(arch, "") if not element_id else None
+        return spec.build(arch, "") if key == name else None
     element = arch.get(element_id)
     if element is None or (spec.kinds is not None and element.kind not in spec.kinds):
         return None
