@@ -3,20 +3,16 @@
 Every test builds a small MkDocs project in a temporary folder (its own
 `mkdocs.yml`, `docs/` and `architecture/`) with `mkdocs build` run as a
 subprocess, then reads the generated HTML with `html.parser`. Builds that
-several tests read are module-scoped fixtures; the suite runs in well under
-a minute on two cores. The inputs live in `tests/site_cases/`; the example
+several tests read are module-scoped fixtures. The inputs live in `tests/site_cases/`; the example
 site is built from the repository's own `architecture/`.
 """
 
 from __future__ import annotations
 
 import base64
-import os
 import posixpath
 import re
 import shutil
-import subprocess
-import sys
 import sysconfig
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -31,12 +27,19 @@ import yaml
 
 from archatlas.check import Result, check_directory
 from archatlas.icons import resource_root
+from conftest import (
+    BUILD_TIMEOUT,
+    EXAMPLE,
+    ROOT,
+    TESTS,
+    VENV_BIN,
+    Ran,
+    fake_dot,
+    mkdocs_build,
+    run_cli,
+)
 
-ROOT = Path(__file__).parents[1]
-EXAMPLE = ROOT / "architecture"
-CASES = Path(__file__).parent / "site_cases"
-BIN = Path(sys.executable).parent
-BUILD_TIMEOUT = 180
+CASES = TESTS / "site_cases"
 
 # What must never reach a published file: paths of the build machine.
 MACHINE_PATH = re.compile(r"(?<![\w.-])/(?:work|tmp|root|home)/|site-packages|\bfile:")
@@ -101,15 +104,6 @@ class Build:
         return read_page(self.site / path)
 
 
-def environment(path: str | None = None) -> dict[str, str]:
-    env = dict(os.environ)
-    env["NO_MKDOCS_2_WARNING"] = "1"  # Material's end-of-life banner
-    env.pop("PYTHONPATH", None)
-    if path is not None:
-        env["PATH"] = path
-    return env
-
-
 def build(
     project: Path,
     *,
@@ -119,22 +113,9 @@ def build(
     path: str | None = None,
     cwd: Path | None = None,
 ) -> Build:
-    """`mkdocs build` (or `command`) of the project, as a subprocess."""
-    out = project / site
-    argv = command or [sys.executable, "-m", "mkdocs"]
-    argv = [*argv, "build", "-f", str(project / "mkdocs.yml"), "-d", str(out)]
-    if strict:
-        argv.append("--strict")
-    done = subprocess.run(
-        argv,
-        cwd=cwd or project,
-        env=environment(path),
-        capture_output=True,
-        text=True,
-        timeout=BUILD_TIMEOUT,
-        check=False,
-    )
-    return Build(project, out, done.returncode, done.stdout, done.stderr)
+    """`mkdocs build` (or `command build`) of the project, as a subprocess."""
+    done = mkdocs_build(project, site=site, strict=strict, command=command, path=path, cwd=cwd)
+    return Build(project, project / site, done.returncode, done.stdout, done.stderr)
 
 
 def built(build_result: Build) -> Build:
@@ -343,15 +324,6 @@ def machine_paths(text: str, *extra: Path) -> list[str]:
         if str(path) in text:
             found.append(str(path))
     return found
-
-
-def fake_dot(folder: Path, script: str) -> str:
-    """A PATH whose first folder holds a fake `dot`."""
-    folder.mkdir(parents=True, exist_ok=True)
-    dot = folder / "dot"
-    dot.write_text("#!/bin/sh\n" + script + "\n", encoding="utf-8")
-    dot.chmod(0o755)
-    return f"{folder}{os.pathsep}{os.environ.get('PATH', '')}"
 
 
 # --- the example site ------------------------------------------------------------------
@@ -965,16 +937,9 @@ def test_unsafe_link_fails_the_build(tmp_path: Path) -> None:
 # --- archatlas render --out ----------------------------------------------------------
 
 
-def render(directory: Path, out: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(BIN / "archatlas"), "render", str(directory), "--out", str(out)],
-        cwd=cwd,
-        env=environment(),
-        capture_output=True,
-        text=True,
-        timeout=BUILD_TIMEOUT,
-        check=False,
-    )
+def render(directory: Path, out: Path, cwd: Path) -> Ran:
+    """`archatlas render DIRECTORY --out OUT` in `cwd` (see conftest.run_cli)."""
+    return run_cli("render", str(directory), "--out", str(out), cwd=cwd, timeout=BUILD_TIMEOUT)
 
 
 @pytest.fixture(scope="module")
@@ -1086,7 +1051,7 @@ def test_render_broken_architecture_writes_nothing(tmp_path: Path) -> None:
 
 
 def test_example_builds_under_properdocs(example: Build, example_result: Result) -> None:
-    properdocs = BIN / "properdocs"
+    properdocs = VENV_BIN / "properdocs"
     assert properdocs.is_file()
     result = build(example.project, site="site-properdocs", command=[str(properdocs)])
     assert result.returncode == 0, result.log
