@@ -62,8 +62,8 @@ from archatlas.check import check_directory
 from archatlas.kinds import KIND_SPECS
 from archatlas.pages import Layout, generate_pages
 from archatlas.references import view_references
-from archatlas.render import DEFAULT_TIMEOUT as DOT_TIMEOUT
 from archatlas.render import dot_source, find_dot
+from archatlas.settings import DEFAULTS
 from archatlas.views import build_view
 
 REPO = Path(__file__).resolve().parent.parent
@@ -312,7 +312,7 @@ def dot_once(item: tuple[str, str]) -> tuple[str, float, bool]:
             input=source.encode("utf-8"),
             capture_output=True,
             check=True,
-            timeout=DOT_TIMEOUT,
+            timeout=DEFAULTS.dot_timeout,
         )
     except subprocess.TimeoutExpired:
         return key, time.perf_counter() - started, True
@@ -794,7 +794,7 @@ def table_rows(rows: Sequence[Row], jobs: int) -> list[tuple[str, list[str]]]:
         ("  its peak RSS", lambda r: f"{rss(r.plain):,.0f} MiB"),
         ("  its HTML / search index written", lambda r: sizes(r.plain)),
         (
-            f"(b) raw dot -Tsvg, serial, {DOT_TIMEOUT:g} s limit",
+            f"(b) raw dot -Tsvg, serial, {DEFAULTS.dot_timeout:g} s limit",
             lambda r: seconds(r.median("serial")),
         ),
         (f"(b) raw dot -Tsvg, {jobs} at a time", lambda r: seconds(r.median("parallel"))),
@@ -972,10 +972,10 @@ def size_summary(row: Row, jobs: int) -> str:
         run = max(row.serial, key=lambda run: run.slowest_s)
         text += (
             f" **{len(failed)} diagram(s) could not be drawn** ({', '.join(failed)}): "
-            f"`dot` ran past the plugin's {DOT_TIMEOUT:g} s limit and was stopped; the "
+            f"`dot` ran past the plugin's {DEFAULTS.dot_timeout:g} s limit and was stopped; the "
             "page shows a placeholder and the build logs `error[diagram-failed]` (a "
             "`--strict` build fails). A failure is not cached, so every build waits "
-            f"the {DOT_TIMEOUT:g} s again. The raw `dot` baseline stops at the same "
+            f"the {DEFAULTS.dot_timeout:g} s again. The raw `dot` baseline stops at the same "
             f"limit (slowest: {run.slowest})."
         )
     return text
@@ -1072,7 +1072,7 @@ MEASURED = (
         "(b) raw dot",
         "`dot -Tsvg` over the DOT sources of exactly the views the site draws, one "
         "process after another, then one per core at a time; each stopped at the "
-        f"plugin's default limit ({DOT_TIMEOUT:g} s), as the plugin stops it",
+        f"plugin's default limit ({DEFAULTS.dot_timeout:g} s), as the plugin stops it",
     ),
     (
         "DOT sources",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from pathlib import Path
 
 from archatlas.cache import DiagramCache
 from archatlas.check import check_directory
+from archatlas.cli import parser
 from archatlas.render import RenderOptions
 from archatlas.settings import DEFAULTS, BuildSettings
 from archatlas.site import SiteOptions, build_site, site_options
@@ -60,3 +62,18 @@ def test_every_build_prunes_the_diagram_cache(tmp_path: Path) -> None:
     site = build_site(result, SiteOptions(render=RenderOptions(cache=cache)))
     assert site.diagrams, "the pages embed diagrams"
     assert not [path for path in (tmp_path / "cache").rglob("*") if path.is_file()]
+
+
+def test_the_plugin_configuration_is_the_build_settings() -> None:
+    from archatlas.plugin import ArchatlasConfig
+
+    configured = {name: option.default for name, option in ArchatlasConfig._schema}
+    assert configured == {field.name: getattr(DEFAULTS, field.name) for field in fields(DEFAULTS)}
+
+
+def test_render_flags_are_named_and_defaulted_after_build_settings() -> None:
+    given = vars(parser().parse_args(["render", "--out", "site"]))
+    flags = {
+        name: value for name, value in given.items() if name not in ("command", "directory", "out")
+    }
+    assert flags == {name: getattr(DEFAULTS, name) for name in flags}

@@ -13,7 +13,7 @@ from . import __version__
 from .diff_report import DIFF_FORMATS
 from .findings import plural
 from .report import CHECK_FORMATS, OutputFormat
-from .settings import DEFAULTS, BuildSettings
+from .settings import DEFAULTS, DIAGRAM_FORMATS, BuildSettings
 
 # Each command imports the stages it runs, inside its function: `check`, which
 # pre-commit runs on every commit, does not load the renderer or Jinja2.
@@ -47,7 +47,9 @@ def parser() -> argparse.ArgumentParser:
     render.add_argument("--out", required=True, type=Path, help="folder to write into")
     render.add_argument("--url-prefix", default=DEFAULTS.url_prefix, help="folder of the pages")
     render.add_argument("--allow-html", action="store_true", help="keep raw HTML in descriptions")
-    render.add_argument("--diagram-format", choices=("svg", "png"), default=DEFAULTS.diagram_format)
+    render.add_argument(
+        "--diagram-format", choices=DIAGRAM_FORMATS, default=DEFAULTS.diagram_format
+    )
     render.add_argument(
         "--dot-timeout", type=float, default=DEFAULTS.dot_timeout, metavar="SECONDS"
     )
@@ -116,9 +118,7 @@ def run_render(args: argparse.Namespace) -> int:
         sys.stderr.write(CHECK_FORMATS["text"].write(result))
         print("archatlas: nothing written: fix the errors first", file=sys.stderr)
         return EXIT_FINDINGS
-    settings = BuildSettings.from_mapping(
-        {**vars(args), "architecture_dir": str(directory), "fail_on": DEFAULTS.fail_on}
-    )
+    settings = BuildSettings.from_mapping({**vars(args), "architecture_dir": str(directory)})
     site = build_site(result, site_options(settings, Path.cwd()))
     problems = site.diagram_findings()
     for path, content in output_files(site).items():

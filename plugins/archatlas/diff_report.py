@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import markdown
-from .diff import Diff, RelationChange
 from .findings import Finding, plural
-from .format import Element
 from .report import OutputFormat, finding_data, output_formats
+
+if TYPE_CHECKING:  # the command line reads the formats before it diffs anything
+    from .diff import Diff, RelationChange
+    from .format import Element
 
 NOT_SET = "—"
 

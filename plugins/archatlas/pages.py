@@ -20,6 +20,7 @@ from .findings import Finding, plural
 from .format import Element, Relation
 from .kinds import KIND_SPECS, KINDS
 from .model import Architecture
+from .settings import DEFAULTS
 
 # Fields shown in an element's own sections rather than its facts table.
 SECTION_FIELDS = frozenset(
@@ -33,7 +34,7 @@ REFERENCE_FIELDS = frozenset({"system", "owner", "ledger"})
 class Layout:
     """Where generated pages live, below the site's docs root."""
 
-    prefix: str = "architecture"
+    prefix: str = DEFAULTS.url_prefix
 
     @property
     def index(self) -> str:

@@ -28,7 +28,7 @@ from .kinds import KIND_SPECS
 from .pages import Layout, mentions, nav_section
 from .render import DotNotFound, find_dot
 from .report import format_finding
-from .settings import DEFAULTS, BuildSettings
+from .settings import DEFAULTS, DIAGRAM_FORMATS, FAIL_ON, BuildSettings
 from .site import (
     ICON_FOLDER,
     STYLESHEET,
@@ -46,8 +46,8 @@ log = get_plugin_logger("archatlas")
 class ArchatlasConfig(base.Config):
     architecture_dir = c.Dir(exists=True, default=DEFAULTS.architecture_dir)
     url_prefix = c.Type(str, default=DEFAULTS.url_prefix)
-    diagram_format = c.Choice(("svg", "png"), default=DEFAULTS.diagram_format)
-    fail_on = c.Choice(("error", "warning"), default=DEFAULTS.fail_on)
+    diagram_format = c.Choice(DIAGRAM_FORMATS, default=DEFAULTS.diagram_format)
+    fail_on = c.Choice(FAIL_ON, default=DEFAULTS.fail_on)
     allow_html = c.Type(bool, default=DEFAULTS.allow_html)
     dot_timeout = c.Type((int, float), default=DEFAULTS.dot_timeout)
     cache = c.Type(bool, default=DEFAULTS.cache)
@@ -65,7 +65,7 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
 
     @property
     def layout(self) -> Layout:
-        return Layout(self.config.url_prefix.strip("/"))
+        return Layout(self.settings.layout_prefix)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         try:

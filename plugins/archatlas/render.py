@@ -37,7 +37,6 @@ from .svg import (
 )
 from .views import View, ViewEdge, ViewNode
 
-DEFAULT_TIMEOUT = DEFAULTS.dot_timeout
 FONT = "DejaVu Sans"
 NODE_TEXT = "#2D3436"
 
@@ -219,7 +218,7 @@ class RenderError(Exception):
     pass
 
 
-def run_dot(source: str, output: str = "svg", timeout: float = DEFAULT_TIMEOUT) -> bytes:
+def run_dot(source: str, output: str = "svg", timeout: float = DEFAULTS.dot_timeout) -> bytes:
     """Run Graphviz on `source`; raise RenderError when it fails or runs too long."""
     try:
         done = subprocess.run(
@@ -241,8 +240,8 @@ def run_dot(source: str, output: str = "svg", timeout: float = DEFAULT_TIMEOUT) 
 
 @dataclass(frozen=True)
 class RenderOptions:
-    output: DiagramFormat = "svg"
-    timeout: float = DEFAULT_TIMEOUT
+    output: DiagramFormat = DEFAULTS.diagram_format
+    timeout: float = DEFAULTS.dot_timeout
     cache: DiagramCache | None = None
     jobs: int | None = None  # parallel dot runs; None: one per core
 
@@ -338,7 +337,7 @@ def render_all(
     return {key: results[key] for key, _, _ in sources}
 
 
-def diagram_file(view: View, output: DiagramFormat, timeout: float = DEFAULT_TIMEOUT) -> bytes:
+def diagram_file(view: View, output: DiagramFormat, timeout: float = DEFAULTS.dot_timeout) -> bytes:
     """A view as an SVG or PNG file that needs no site: icons embedded, no links."""
     options = RenderOptions(output=output, timeout=timeout)
     rendered = render_source(view.key, dot_source(view), options, view.custom_icons)

@@ -9,10 +9,12 @@ command line can describe its options without loading the renderer.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 DiagramFormat = Literal["svg", "png"]
 FailOn = Literal["error", "warning"]
+DIAGRAM_FORMATS: tuple[DiagramFormat, ...] = get_args(DiagramFormat)
+FAIL_ON: tuple[FailOn, ...] = get_args(FailOn)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,8 +30,16 @@ class BuildSettings:
 
     @classmethod
     def from_mapping(cls, values: Any) -> BuildSettings:
-        """The settings named in `values` (a plugin config, parsed arguments)."""
-        return cls(**{field.name: values[field.name] for field in fields(cls)})
+        """The settings named in `values` (a plugin config, parsed arguments);
+        a setting `values` does not name keeps its default."""
+        return cls(
+            **{field.name: values[field.name] for field in fields(cls) if field.name in values}
+        )
+
+    @property
+    def layout_prefix(self) -> str:
+        """The folder of the generated pages, as a relative path."""
+        return self.url_prefix.strip("/")
 
 
 DEFAULTS = BuildSettings()

@@ -51,7 +51,7 @@ def site_options(
     """
     cache = diagram_cache(project / settings.cache_dir) if settings.cache else None
     return SiteOptions(
-        layout=Layout(settings.url_prefix.strip("/")),
+        layout=Layout(settings.layout_prefix),
         allow_html=settings.allow_html,
         use_directory_urls=use_directory_urls,
         render=RenderOptions(settings.diagram_format, float(settings.dot_timeout), cache),
