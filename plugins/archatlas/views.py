@@ -16,6 +16,7 @@ from typing import Literal
 from .findings import plural
 from .format import Datalake, Element, Ledger, LedgerNode, Relation, relation_key
 from .icons import custom_icon_key, icon_for, icon_for_kind
+from .kinds import KIND_SPECS
 from .model import Architecture
 
 MAX_NODES = 60  # above this a view collapses to systems
@@ -318,41 +319,49 @@ def _group_node(arch: Architecture, group: str, count: int) -> ViewNode:
 # --- the views a site can show ----------------------------------------------------
 
 
+# "site": one view of the whole architecture, keyed by its name; "element":
+# drawn for any element; "kind": drawn for the kinds whose page shows it
+# (their `views` in kinds.py).
+ViewScope = Literal["site", "element", "kind"]
+
+
 @dataclass(frozen=True, slots=True)
 class ViewSpec:
     """A view, declared once: pages embed it as `arch:view/NAME` or `arch:view/NAME/ID`."""
 
     name: str
     build: Callable[[Architecture, str], View]  # (architecture, element id) -> the view
-    # The kinds of element it is drawn for; None: any kind, (): the whole
-    # architecture, with no element id in its key.
-    kinds: frozenset[str] | None = None
+    scope: ViewScope
 
     @property
     def pattern(self) -> str:
-        return self.name if self.kinds == frozenset() else f"{self.name}/ID"
+        return self.name if self.scope == "site" else f"{self.name}/ID"
+
+    def draws(self, kind: str) -> bool:
+        """Whether the view is drawn for an element of `kind`."""
+        if self.scope == "kind":
+            return self.name in KIND_SPECS[kind].views
+        return self.scope == "element"
 
 
 VIEW_SPECS: dict[str, ViewSpec] = {
     spec.name: spec
     for spec in (
-        ViewSpec("landscape", lambda arch, _: landscape(arch), frozenset()),
-        ViewSpec("element", element_view),
-        ViewSpec("system", system_view, frozenset({"system"})),
-        ViewSpec("ledger", ledger_view, frozenset({"ledger"})),
-        ViewSpec("datalake", datalake_view, frozenset({"datalake"})),
+        ViewSpec("landscape", lambda arch, _: landscape(arch), "site"),
+        ViewSpec("element", element_view, "element"),
+        ViewSpec("system", system_view, "kind"),
+        ViewSpec("ledger", ledger_view, "kind"),
+        ViewSpec("datalake", datalake_view, "kind"),
     )
 }
 
 
 def view_keys(arch: Architecture) -> list[str]:
     """Every view the site can show, by key."""
-    keys = [name for name, spec in VIEW_SPECS.items() if spec.kinds == frozenset()]
+    keys = [name for name, spec in VIEW_SPECS.items() if spec.scope == "site"]
     for element in arch.elements:
         keys.extend(
-            f"{name}/{element.id}"
-            for name, spec in VIEW_SPECS.items()
-            if spec.kinds is None or element.kind in spec.kinds
+            f"{name}/{element.id}" for name, spec in VIEW_SPECS.items() if spec.draws(element.kind)
         )
     return keys
 
@@ -363,10 +372,10 @@ def build_view(arch: Architecture, key: str) -> View | None:
     spec = VIEW_SPECS.get(name)
     if spec is None:
         return None
-    if spec.kinds == frozenset():
+    if spec.scope == "site":
         return spec.build(arch, "") if key == name else None
     element = arch.get(element_id)
-    if element is None or (spec.kinds is not None and element.kind not in spec.kinds):
+    if element is None or not spec.draws(element.kind):
         return None
     return spec.build(arch, element_id)
 
