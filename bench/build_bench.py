@@ -710,7 +710,7 @@ def machine() -> dict[str, str]:
         "Material": importlib.metadata.version("mkdocs-material"),
         "Graphviz": (dot.stderr or dot.stdout).strip(),
         "diagrams": importlib.metadata.version("diagrams"),
-        "archatlas": f"{importlib.metadata.version('archatlas')} (sources sha256 {digest})",
+        "archatlas": f"{archatlas.__version__} (sources sha256 {digest})",
     }
 
 

@@ -90,6 +90,10 @@ def test_every_output_format_is_documented(command: str, name: str) -> None:
     assert f"### `--format {name}` {{#{command}-format-{name}}}" in CLI_REFERENCE, (
         f"docs/reference/cli.md has no section for `archatlas {command} --format {name}`"
     )
+    summary = (CHECK_FORMATS if command == "check" else DIFF_FORMATS)[name].summary
+    assert f"`{name}`: {summary}" in CLI_REFERENCE, (
+        f"docs/reference/cli.md's options of `archatlas {command}` do not say `{name}`: {summary}"
+    )
 
 
 @pytest.mark.parametrize("name", SOURCES)

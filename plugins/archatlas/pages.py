@@ -3,7 +3,7 @@ landscape and the findings, written from Jinja2 templates.
 
 Pages link to each other with relative `.md` links (the site generator turns
 them into URLs) and embed diagrams with `![alt](arch:view/KEY)`, the same
-syntax hand-written pages use; `references.py` resolves those per page.
+syntax hand-written pages use; `site.py` resolves those per page.
 """
 
 from __future__ import annotations

@@ -175,6 +175,10 @@ def output_formats(*formats: OutputFormat[Writer]) -> dict[str, OutputFormat[Wri
 CHECK_FORMATS: dict[str, OutputFormat[Callable[[Result], str]]] = output_formats(
     OutputFormat("text", "for people, one line per finding with its hint below", text),
     OutputFormat("json", "one JSON document, for tools", as_json),
-    OutputFormat("github", "GitHub Actions workflow commands (annotations)", github),
-    OutputFormat("sarif", "SARIF 2.1.0, for code scanning", sarif),
+    OutputFormat(
+        "github",
+        "GitHub Actions workflow commands, shown as annotations on the pull request",
+        github,
+    ),
+    OutputFormat("sarif", "SARIF 2.1.0, for GitHub code scanning and other SARIF viewers", sarif),
 )

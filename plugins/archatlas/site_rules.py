@@ -51,9 +51,9 @@ Findings logged by `mkdocs build` (its `INFO` lines left out):
 
 ```console
 $ mkdocs build
-ERROR   -  architecture/payments.yaml:2:5: error[diagram-failed]: view 'element/payments-api': Graphviz took longer than 0.001 s and was stopped
-ERROR   -  architecture/payments.yaml:8:5: error[diagram-failed]: view 'element/payments-db': Graphviz took longer than 0.001 s and was stopped
-ERROR   -  architecture/index.md:1:1: error[diagram-failed]: view 'landscape': Graphviz took longer than 0.001 s and was stopped
+ERROR   -  archatlas: architecture/payments.yaml:2:5: error[diagram-failed]: view 'element/payments-api': Graphviz took longer than 0.001 s and was stopped
+ERROR   -  archatlas: architecture/payments.yaml:8:5: error[diagram-failed]: view 'element/payments-db': Graphviz took longer than 0.001 s and was stopped
+ERROR   -  archatlas: architecture/index.md:1:1: error[diagram-failed]: view 'landscape': Graphviz took longer than 0.001 s and was stopped
 ```
 
 A view that belongs to no element (here the landscape) is reported at line 1

@@ -1,8 +1,8 @@
 """Check stage: the rules that need the whole architecture, and the full pipeline.
 
 Each rule is a function from the Architecture to findings, in one of the
-modules beside this one; `check_directory` runs load, model and every rule,
-and returns all findings in one pass.
+modules beside this one; `check_directory` reads a folder through a source,
+builds the model, runs every rule and returns all findings in one pass.
 """
 
 from __future__ import annotations

@@ -95,9 +95,9 @@ architecture that holds `payments-api` and `payments-db` and no system:
 
 ```console
 $ mkdocs build
-ERROR   -  docs/index.md:3:23: error[unknown-reference]: no element has the id 'payments-ap' (did you mean 'payments-api'?)
+ERROR   -  archatlas: docs/index.md:3:23: error[unknown-reference]: no element has the id 'payments-ap' (did you mean 'payments-api'?)
     hint: link to an element with [text](arch:ID)
-ERROR   -  docs/index.md:5:1: error[unknown-reference]: no view 'system/payments'
+ERROR   -  archatlas: docs/index.md:5:1: error[unknown-reference]: no view 'system/payments'
     hint: views: landscape, element/ID, system/ID, ledger/ID, datalake/ID
 ```
 
