@@ -2,17 +2,16 @@
 
 These tests build the example site with MkDocs, serve it on 127.0.0.1 and
 drive Debian's Chromium through Playwright (no browser download, no network).
+The builds, the HTTP server (one for both sites, each site on a host name of
+its own under .localhost) and the browser are made once per test session;
+each test gets a fresh browser context.
 """
 
 from __future__ import annotations
 
-import functools
 import http.server
 import json
-import os
 import shutil
-import subprocess
-import sys
 import textwrap
 import threading
 from collections.abc import Callable, Iterator
@@ -22,7 +21,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT, mkdocs_build
+
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -36,6 +36,8 @@ if not CHROMIUM.exists():
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
+# The sites' host names: both are served by the one local test server.
+SITE_HOSTS = ("example.localhost", "hostile.localhost")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -43,10 +45,12 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
     "--disable-sync",
+    # The sites' names lead to the test server, and nowhere else (no DNS).
+    "--host-resolver-rules=" + ", ".join(f"MAP {host} 127.0.0.1" for host in SITE_HOSTS),
 ]
 VIEWPORT = {"width": 1280, "height": 900}
 # Hosts a page may load anything from: only the local test server.
-LOCAL_HOSTS = {"127.0.0.1"}
+LOCAL_HOSTS = {"127.0.0.1", *SITE_HOSTS}
 # Schemes that never reach the network.
 INERT_SCHEMES = {"data", "blob", "about"}
 
@@ -54,31 +58,60 @@ INERT_SCHEMES = {"data", "blob", "about"}
 # --- building and serving ---------------------------------------------------------
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+class _Sites(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _SitesHandler)
+        self.sites: dict[str, Path] = {}  # host name: the site's folder
+
+
+class _SitesHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site that the request's host name names; 404 for any other host."""
+
+    server: _Sites
+
+    def translate_path(self, path: str) -> str:
+        host = (self.headers.get("Host") or "").rsplit(":", 1)[0]
+        site = self.server.sites.get(host)
+        if site is None:
+            return "/nonexistent/no-such-site"
+        self.directory = str(site)
+        return super().translate_path(path)
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
-class Served:
-    """A built site, served over HTTP on 127.0.0.1."""
+class Server:
+    """The one HTTP server of the browser tests, on 127.0.0.1."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.site = root / "site"
-        handler = functools.partial(_QuietHandler, directory=str(self.site))
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.server.daemon_threads = True
+    def __init__(self) -> None:
+        self.server = _Sites()
+        self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
 
-    def url(self, path: str) -> str:
-        return self.base + "/" + path.lstrip("/")
+    def serve(self, host: str, site: Path) -> Served:
+        assert host in SITE_HOSTS, host
+        self.server.sites[host] = site
+        return Served(site, f"http://{host}:{self.port}")
 
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(timeout=5)
+
+
+class Served:
+    """A built site, served over HTTP by the test server under a host name of its own."""
+
+    def __init__(self, site: Path, base: str) -> None:
+        self.site = site
+        self.base = base
+
+    def url(self, path: str) -> str:
+        return self.base + "/" + path.lstrip("/")
 
     def pages(self) -> list[str]:
         """The URL path of every HTML page of the site."""
@@ -94,30 +127,30 @@ class Served:
         return found
 
 
-def build(root: Path, *, strict: bool = True) -> None:
-    command = [sys.executable, "-m", "mkdocs", "build", "-d", "site"]
-    if strict:
-        command.insert(4, "--strict")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    done = subprocess.run(
-        command, cwd=root, capture_output=True, text=True, timeout=120, env=env, check=False
-    )
+def build(root: Path, *, strict: bool = True) -> Path:
+    """The site of root/mkdocs.yml, built by `mkdocs build` run in `root`."""
+    done = mkdocs_build(root, strict=strict)
     assert done.returncode == 0, f"mkdocs build failed:\n{done.stdout}\n{done.stderr}"
+    return root / "site"
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+@pytest.fixture(scope="session")
+def server() -> Iterator[Server]:
+    started = Server()
+    yield started
+    started.close()
+
+
+@pytest.fixture(scope="session")
+def site(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Served:
     root = tmp_path_factory.mktemp("example-site")
     shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(ROOT / "docs", root / "docs")
     shutil.copytree(ROOT / "architecture", root / "architecture")
-    build(root)
-    served = Served(root)
-    yield served
-    served.close()
+    return server.serve("example.localhost", build(root))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     playwright = sync_api.sync_playwright().start()
     try:
@@ -552,8 +585,8 @@ _INJECTED_JS = """
 """
 
 
-@pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+@pytest.fixture(scope="session")
+def hostile_site(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Served:
     root = tmp_path_factory.mktemp("hostile-site")
     (root / "mkdocs.yml").write_text(HOSTILE_MKDOCS, encoding="utf-8")
     (root / "docs").mkdir()
@@ -563,10 +596,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         textwrap.dedent(HOSTILE_ARCHITECTURE).lstrip(), encoding="utf-8"
     )
     # Not --strict: the hostile architecture has warnings (elements nothing uses).
-    build(root, strict=False)
-    served = Served(root)
-    yield served
-    served.close()
+    return server.serve("hostile.localhost", build(root, strict=False))
 
 
 def _visit(site: Served, page: Any, watcher: Watcher, path: str) -> None:
