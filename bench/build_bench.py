@@ -59,8 +59,7 @@ from synthetic import write_architecture
 
 import archatlas
 from archatlas.check import check_directory
-from archatlas.kinds import KIND_SPECS
-from archatlas.pages import Layout, generate_pages
+from archatlas.pages import Layout, generate_pages, nav_section
 from archatlas.references import view_references
 from archatlas.render import dot_source, find_dot
 from archatlas.settings import DEFAULTS
@@ -234,13 +233,7 @@ def make_projects(root: Path, size: int, seed: int) -> Projects:
         target = plain / "docs" / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(DIAGRAM_REFERENCE.sub("", markdown), encoding="utf-8")
-    section: list[object] = [{"Overview": layout.index}]
-    section += [
-        {spec.plural: layout.catalogue(kind)}
-        for kind, spec in KIND_SPECS.items()
-        if arch.of_kind(kind)
-    ]
-    section.append({"Findings": layout.findings})
+    section = nav_section(arch, layout)
     (plain / "mkdocs.yml").write_text(
         config([{"Home": "index.md"}, {"Architecture": section}], ["search"]), encoding="utf-8"
     )
