@@ -97,7 +97,7 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
                 f"archatlas: docs/{clashes[0]} would be replaced by a generated page "
                 f"({plural(len(clashes), 'such file')}): move it, or set the plugin's url_prefix"
             )
-        elements = {self.layout.element(e) for e in self.result.architecture.elements}
+        elements = self.site.element_pages
         for path, markdown in sorted(self.site.pages.items()):
             # Element pages are reached from catalogues and diagrams: listed
             # one by one, thousands of them would bury the navigation.

@@ -67,6 +67,12 @@ class Site:
     custom_icons: dict[str, Path]  # custom icon key -> the element's image file
 
     @property
+    def element_pages(self) -> frozenset[str]:
+        """The generated pages of single elements (the rest are overviews)."""
+        layout = self.options.layout
+        return frozenset(layout.element(element) for element in self.architecture.elements)
+
+    @property
     def icons(self) -> dict[str, Path]:
         """The icons the diagrams show: key -> file to publish under ICON_FOLDER."""
         keys = icon_paths(d.markup for d in self.diagrams.values() if d.format == "svg")
