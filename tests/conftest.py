@@ -195,11 +195,13 @@ def run_cli_all(
     *,
     env: dict[str, str] | None = None,
     timeout: float = CLI_TIMEOUT,
+    errors: str = "replace",
 ) -> list[Ran]:
     """`archatlas ARGS` in folder CWD for each (ARGS, CWD), two at a time.
 
     A run that does not finish within `timeout` seconds (it hangs, or its
-    process died) is reported as exit -1 with the reason on stderr.
+    process died) is reported as exit -1 with the reason on stderr. Output
+    is decoded as UTF-8 with `errors`.
     """
     env = environment() if env is None else env
     pool = _cli_pool()
@@ -216,16 +218,20 @@ def run_cli_all(
             results.append(Ran(argv, -1, "", message, timeout))
             continue
         results.append(
-            Ran(argv, code, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"), seconds)
+            Ran(argv, code, out.decode("utf-8", errors), err.decode("utf-8", errors), seconds)
         )
     return results
 
 
 def run_cli(
-    *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = CLI_TIMEOUT
+    *args: str,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    timeout: float = CLI_TIMEOUT,
+    errors: str = "replace",
 ) -> Ran:
     """`archatlas ARGS` run in `cwd` (see run_cli_all)."""
-    (ran,) = run_cli_all([(args, cwd)], env=env, timeout=timeout)
+    (ran,) = run_cli_all([(args, cwd)], env=env, timeout=timeout, errors=errors)
     return ran
 
 

@@ -2,9 +2,11 @@
 
 Every history here is a real git repository made in tmp_path (a local
 user.name / user.email, real commits, branches, a bare "origin" where CI
-clones from). The command runs as a subprocess, as a reviewer or a CI job
-runs it, and the tests read what comes out: the Markdown, the JSON, the diff
-image, the SARIF log and the exit codes.
+clones from). The command runs in a process of its own with its own working
+directory and environment (conftest.run_cli: forked from a server that has
+archatlas imported); the CI examples and the pre-commit hook run the
+installed `archatlas` command, as a CI job does. The tests read what comes
+out: the Markdown, the JSON, the diff image, the SARIF log and the exit codes.
 
 tests/schemas/sarif-schema-2.1.0.json is SchemaStore's `sarif-2.1.0.json`
 (https://json.schemastore.org/sarif-2.1.0.json, the `$schema` that archatlas
@@ -20,6 +22,7 @@ A test marked xfail(strict=True) shows a bug: its reason says what goes wrong.
 from __future__ import annotations
 
 import html
+import importlib.util
 import json
 import os
 import re
@@ -27,6 +30,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import sysconfig
 import textwrap
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -36,13 +40,12 @@ import jsonschema
 import pytest
 import yaml
 
-ROOT = Path(__file__).parents[1]
-EXAMPLE = ROOT / "architecture"
-SARIF_SCHEMA = Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json"
+from conftest import EXAMPLE, ROOT, TESTS, VENV_BIN, Ran, environment, run_cli
+
+SARIF_SCHEMA = TESTS / "schemas" / "sarif-schema-2.1.0.json"
 GITHUB_WORKFLOW = ROOT / "docs" / "examples" / "github-workflow.yml"
 GITLAB_CI = ROOT / "docs" / "examples" / "gitlab-ci.yml"
 PRE_COMMIT_HOOKS = ROOT / ".pre-commit-hooks.yaml"
-VENV_BIN = Path(sys.executable).parent
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 GREEN, RED, AMBER = "#2e7d32", "#c62828", "#f9a825"
@@ -56,14 +59,6 @@ needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot
 
 
 # --- running git and archatlas ------------------------------------------------------------
-
-
-def environment(**extra: str) -> dict[str, str]:
-    """The machine's environment without the user's git configuration."""
-    env = dict(os.environ)
-    env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull, GIT_TERMINAL_PROMPT="0")
-    env.update(extra)
-    return env
 
 
 def git(repo: Path, *args: str) -> str:
@@ -120,21 +115,9 @@ def history(
     return repo
 
 
-def archatlas_command() -> list[str]:
-    script = VENV_BIN / "archatlas"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "archatlas.cli"]
-
-
-def archatlas(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*archatlas_command(), *args],
-        cwd=cwd,
-        env=environment(),
-        capture_output=True,
-        encoding="utf-8",
-        check=False,
-        timeout=120,
-    )
+def archatlas(cwd: Path, *args: str) -> Ran:
+    """`archatlas ARGS` run in `cwd` (its output must be UTF-8)."""
+    return run_cli(*args, cwd=cwd, timeout=120, errors="strict")
 
 
 def diff_json(cwd: Path, *args: str) -> dict[str, Any]:
@@ -1433,12 +1416,39 @@ def test_hook_entry_runs_as_a_command(tmp_path: Path, valid: bool) -> None:
         assert "error[yaml-syntax]" in done.stdout
 
 
-def test_pre_commit_try_repo(tmp_path: Path) -> None:
+PRE_COMMIT_CONFIG = """
+    repos:
+      - repo: {repo}
+        rev: v0.1.0
+        hooks:
+          - id: archatlas-check
+"""
+
+
+def offline_pip() -> dict[str, str]:
+    """pip's settings for the hook's environment: no package index.
+
+    The hook's repository builds with the setuptools wheel that virtualenv
+    (pre-commit's) carries, and archatlas's dependencies are found installed
+    in this test environment (on PYTHONPATH), versions checked by pip. The
+    archatlas that the hook runs is the one pip installs from the repository.
+    """
+    settings = {"PYTHONPATH": sysconfig.get_paths()["purelib"]}
+    spec = importlib.util.find_spec("virtualenv.seed.wheels.embed")
+    if spec is not None and spec.origin is not None:
+        wheels = Path(spec.origin).parent
+        if any(wheels.glob("setuptools-*.whl")):
+            settings.update(PIP_NO_INDEX="1", PIP_FIND_LINKS=str(wheels))
+    return settings
+
+
+def test_pre_commit_runs_the_hook_from_its_repository(tmp_path: Path) -> None:
+    """The documented set-up: .pre-commit-config.yaml names the repository and a tag."""
     search = os.pathsep.join([str(VENV_BIN), os.environ["PATH"]])
     pre_commit = shutil.which("pre-commit", path=search)
     if pre_commit is None:
-        pytest.skip("pre-commit is not installed (it is not a test dependency of archatlas)")
-    # A copy of the hook's repository: what `repo:` points at, committed.
+        pytest.skip("pre-commit is not installed: pip install -e '.[test]' installs it")
+    # A copy of the hook's repository: what `repo:` points at, committed and tagged.
     hook_repo = init_repo(tmp_path / "hook-repo")
     for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
         shutil.copy(ROOT / name, hook_repo / name)
@@ -1448,15 +1458,19 @@ def test_pre_commit_try_repo(tmp_path: Path) -> None:
         ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
     )
     commit(hook_repo, "the hook")
+    git(hook_repo, "tag", "v0.1.0")
 
     repo = init_repo(tmp_path / "repo")
-    write_files(repo, BASE)
+    config = PRE_COMMIT_CONFIG.format(repo=hook_repo)
+    write_files(repo, BASE | {".pre-commit-config.yaml": config})
     commit(repo, "a valid architecture")
-    env = environment(PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"), PATH=search)
+    home = tmp_path / "pre-commit-home"
+    pip = offline_pip()
+    env = environment(PRE_COMMIT_HOME=str(home), PATH=search, **pip)
 
-    def try_repo() -> subprocess.CompletedProcess[str]:
+    def run() -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [pre_commit, "try-repo", str(hook_repo), "archatlas-check", "--all-files"],
+            [pre_commit, "run", "archatlas-check", "--all-files"],
             cwd=repo,
             env=env,
             capture_output=True,
@@ -1465,15 +1479,22 @@ def test_pre_commit_try_repo(tmp_path: Path) -> None:
             timeout=600,
         )
 
-    passed = try_repo()
-    if passed.returncode == 3 and "Installing environment" in passed.stdout + passed.stderr:
+    passed = run()
+    if (
+        "PIP_NO_INDEX" not in pip
+        and passed.returncode == 3
+        and "Installing environment" in passed.stdout + passed.stderr
+    ):
         pytest.skip("pre-commit could not install the hook's environment: " + passed.stdout[-500:])
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert re.search(r"archatlas check\.+Passed", passed.stdout)
+    # pre-commit installed archatlas from the hook's repository into an environment of its own.
+    installed = list(home.glob("repo*/py_env-*/lib/python*/site-packages/archatlas/cli.py"))
+    assert len(installed) == 1, sorted(home.rglob("cli.py"))
 
     write_files(repo, {"architecture/data.yaml": "kind: [oops\n"})
     commit(repo, "a broken architecture")
-    failed = try_repo()
+    failed = run()  # in the environment installed above
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert re.search(r"archatlas check\.+Failed", failed.stdout)
     assert "error[yaml-syntax]" in failed.stdout
