@@ -15,9 +15,7 @@ from archatlas.cache import DiagramCache
 from archatlas.check import check_directory
 from archatlas.render import RenderOptions, render_all
 from archatlas.views import build_view, view_keys
-
-ROOT = Path(__file__).parents[1]
-EXAMPLE = ROOT / "architecture"
+from conftest import EXAMPLE, environment
 
 
 def test_entry_round_trip_and_key(tmp_path: Path) -> None:
@@ -91,11 +89,11 @@ def project(folder: Path, cache_dir: Path) -> Path:
 
 
 def start_build(folder: Path) -> subprocess.Popen[str]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    """`mkdocs build --strict` of the project in `folder`, started as a subprocess."""
     return subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", "site"],
         cwd=folder,
-        env=env,
+        env=environment(),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

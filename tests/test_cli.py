@@ -5,16 +5,14 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from archatlas.cli import main
+from conftest import EXAMPLE, TESTS, archatlas_command, environment
 
-ROOT = Path(__file__).parents[1]
-EXAMPLE = ROOT / "architecture"
-CASES = Path(__file__).parent / "cases"
+CASES = TESTS / "cases"
 SUMMARY = re.compile(r"\d+ elements? in \d+ files?: \d+ errors?, \d+ warnings?( \(\d+ accepted\))?")
 
 
@@ -165,12 +163,12 @@ def test_schema_command(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_console_script() -> None:
-    script = Path(sys.executable).with_name("archatlas")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "archatlas.cli"]
+    command = archatlas_command()
     case = CASES / "unknown-dataset"
     done = subprocess.run(
         [*command, "check", "architecture"],
         cwd=case,
+        env=environment(),
         capture_output=True,
         text=True,
         timeout=60,
@@ -179,6 +177,11 @@ def test_console_script() -> None:
     assert done.returncode == 1, done.stderr
     assert done.stdout == (case / "expected.txt").read_text()
     version = subprocess.run(
-        [*command, "--version"], capture_output=True, text=True, timeout=60, check=True
+        [*command, "--version"],
+        env=environment(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     )
     assert version.stdout.startswith("archatlas ")

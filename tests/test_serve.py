@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import socket
+import shutil
 import subprocess
 import sys
 import time
@@ -12,15 +12,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-ROOT = Path(__file__).parents[1]
-SMALL = Path(__file__).parent / "site_cases" / "small" / "architecture"
+from conftest import TESTS, environment, free_port
+
+SMALL = TESTS / "site_cases" / "small" / "architecture"
 DEADLINE = 60.0
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def fetch(url: str) -> str | None:
@@ -45,8 +40,6 @@ def wait_for(url: str, text: str) -> str:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    import shutil
-
     shutil.copytree(SMALL, tmp_path / "architecture")
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
@@ -64,6 +57,7 @@ def test_serve_rebuilds_when_an_architecture_file_changes(project: Path) -> None
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
         cwd=project,
+        env=environment(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
