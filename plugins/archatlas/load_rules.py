@@ -1,8 +1,4 @@
-"""The rules on files and their YAML, which loading reports (load.py, yamltree.py).
-
-Each rule is declared once, with its entry in the rules reference: what it
-reports, why, and examples whose output a test reproduces.
-"""
+"""The rules on files and their YAML, which loading reports (load.py, yamltree.py)."""
 
 from __future__ import annotations
 

@@ -1,11 +1,8 @@
-"""The rules that building the model reports (model.py): the schema, and unique ids.
-
-Each rule is declared once, with its entry in the rules reference: what it
-reports, why, and examples whose output a test reproduces.
-"""
+"""The rules that building the model reports (model.py): the schema, and unique ids."""
 
 from __future__ import annotations
 
+from .example_fixtures import WRITES_PAYMENTS_DB
 from .examples import Example, File
 from .findings import E, Rule, declare
 
@@ -207,14 +204,8 @@ runtime:
   autoscale:
     min: 6
     max: 2
-uses:
-  - to: payments-db
-    as: writes
----
-kind: datastore
-id: payments-db
-engine: postgres
-""",
+"""
+                    + WRITES_PAYMENTS_DB,
                 ),
             ),
             output="""\
@@ -263,14 +254,8 @@ accept:
     reason: one replica by design
   - rule: unknown-reference
     reason: the team is created next quarter
-uses:
-  - to: payments-db
-    as: writes
----
-kind: datastore
-id: payments-db
-engine: postgres
-""",
+"""
+                    + WRITES_PAYMENTS_DB,
                 ),
             ),
             output="""\

@@ -7,6 +7,7 @@ knows the rule without importing the renderer (an element may name it in
 
 from __future__ import annotations
 
+from .example_fixtures import WRITES_PAYMENTS_DB
 from .findings import E, Rule, declare
 
 DIAGRAM_FAILED = Rule(
@@ -14,7 +15,7 @@ DIAGRAM_FAILED = Rule(
     E,
     "Graphviz could not draw a diagram",
     "site",
-    doc="""
+    doc=f"""
 Graphviz could not draw a diagram: `dot` failed, or took longer than the time
 limit (the plugin's [`dot_timeout`](../site.md#options) option, 30 seconds
 by default) and was stopped. The finding points at the element whose view
@@ -38,14 +39,7 @@ plugins:
 ```yaml
 kind: service
 id: payments-api
-uses:
-  - to: payments-db
-    as: writes
----
-kind: datastore
-id: payments-db
-engine: postgres
-```
+{WRITES_PAYMENTS_DB}```
 
 Findings logged by `mkdocs build` (its `INFO` lines left out):
 

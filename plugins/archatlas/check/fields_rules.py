@@ -1,21 +1,10 @@
-"""The rules on an element's own fields that fields.py reports, and its warnings.
-
-Each rule is declared once, with its entry in the rules reference: what it
-reports, why, and examples whose output a test reproduces.
-"""
+"""The rules on an element's own fields that fields.py reports, and its warnings."""
 
 from __future__ import annotations
 
+from ..example_fixtures import PAYMENTS_DB, WRITES_PAYMENTS_DB
 from ..examples import Example, File
 from ..findings import E, Rule, W, declare
-
-# The database that the services of the runtime examples use.
-PAYMENTS_DB = """\
----
-kind: datastore
-id: payments-db
-engine: postgres
-"""
 
 UNSAFE_LINK = Rule(
     "unsafe-link",
@@ -210,11 +199,8 @@ runtime:
   platform: kubernetes
   workload: deployment
   replicas: 1
-uses:
-  - to: payments-db
-    as: writes
 """
-                    + PAYMENTS_DB,
+                    + WRITES_PAYMENTS_DB,
                 ),
             ),
             output="""\
@@ -241,11 +227,8 @@ runtime:
 accept:
   - rule: single-replica
     reason: holds the settlement cursor and must never run twice at once
-uses:
-  - to: payments-db
-    as: writes
 """
-                    + PAYMENTS_DB,
+                    + WRITES_PAYMENTS_DB,
                 ),
             ),
             output="2 elements in 1 file: 0 errors, 0 warnings (1 accepted)\n",

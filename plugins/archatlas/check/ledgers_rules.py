@@ -1,11 +1,8 @@
-"""The rules that ledgers.py reports: duplicate members, peers and fault tolerance.
-
-Each rule is declared once, with its entry in the rules reference: what it
-reports, why, and examples whose output a test reproduces.
-"""
+"""The rules that ledgers.py reports: duplicate members, peers and fault tolerance."""
 
 from __future__ import annotations
 
+from ..example_fixtures import TRADE_FABRIC_LEDGER, peer, submits
 from ..examples import Example, File
 from ..findings import E, Rule, W, declare
 
@@ -66,31 +63,9 @@ Each organization is reported once, at its first channel membership.
             files=(
                 File(
                     "architecture/ledger.yaml",
-                    """\
-kind: ledger
-id: trade-fabric
-platform: fabric
-organizations:
-  - id: bank
-  - id: broker
-channels:
-  - id: trades
-    members: [bank, broker]
----
-kind: ledger-node
-id: peer0-bank
-ledger: trade-fabric
-organization: bank
-role: peer
----
-kind: service
-id: trade-recorder
-uses:
-  - to: trade-fabric
-    as: submits
-    channel: trades
-    organization: bank
-""",
+                    TRADE_FABRIC_LEDGER
+                    + peer("bank")
+                    + submits("trade-recorder", channel="trades", organization="bank"),
                 ),
             ),
             output="""\

@@ -1,39 +1,10 @@
-"""The rules on references that references.py reports: ids, verbs, datasets, channels.
-
-Each rule is declared once, with its entry in the rules reference: what it
-reports, why, and examples whose output a test reproduces.
-"""
+"""The rules on references that references.py reports: ids, verbs, datasets, channels."""
 
 from __future__ import annotations
 
+from ..example_fixtures import PAYMENTS_DB, TRADE_FABRIC, WRITES_PAYMENTS_DB, peer, submits
 from ..examples import Example, File
 from ..findings import E, Rule, declare
-
-# A ledger with two organizations, a channel and a peer for each: the
-# ledger examples change one thing in it.
-TRADE_FABRIC = """\
-kind: ledger
-id: trade-fabric
-platform: fabric
-organizations:
-  - id: bank
-  - id: broker
-channels:
-  - id: trades
-    members: [bank, broker]
----
-kind: ledger-node
-id: peer0-bank
-ledger: trade-fabric
-organization: bank
-role: peer
----
-kind: ledger-node
-id: peer0-broker
-ledger: trade-fabric
-organization: broker
-role: peer
-"""
 
 UNKNOWN_REFERENCE = Rule(
     "unknown-reference",
@@ -131,14 +102,8 @@ kind: service
 id: payments-api
 system: payments
 owner: payments
-uses:
-  - to: payments-db
-    as: writes
----
-kind: datastore
-id: payments-db
-engine: postgres
-""",
+"""
+                    + WRITES_PAYMENTS_DB,
                 ),
             ),
             output="""\
@@ -216,11 +181,8 @@ uses:
   - to: payments-db
     as: writes
     dataset: payments
----
-kind: datastore
-id: payments-db
-engine: postgres
-""",
+"""
+                    + PAYMENTS_DB,
                 ),
             ),
             output="""\
@@ -359,17 +321,7 @@ A relation to a `ledger` whose `channel` is not one of the ledger's channels.
             files=(
                 File(
                     "architecture/ledger.yaml",
-                    TRADE_FABRIC
-                    + """\
----
-kind: service
-id: trade-recorder
-uses:
-  - to: trade-fabric
-    as: submits
-    channel: trade
-    organization: bank
-""",
+                    TRADE_FABRIC + submits("trade-recorder", channel="trade", organization="bank"),
                 ),
             ),
             output="""\
@@ -396,22 +348,8 @@ An organization that the ledger does not have, named by a `ledger-node`'s
                 File(
                     "architecture/ledger.yaml",
                     TRADE_FABRIC
-                    + """\
----
-kind: ledger-node
-id: peer0-custodian
-ledger: trade-fabric
-organization: custodian
-role: peer
----
-kind: service
-id: trade-recorder
-uses:
-  - to: trade-fabric
-    as: submits
-    channel: trades
-    organization: bnak
-""",
+                    + peer("custodian")
+                    + submits("trade-recorder", channel="trades", organization="bnak"),
                 ),
             ),
             output="""\
@@ -453,33 +391,11 @@ channels:
     members: [bank, broker, custodian]
   - id: settlement
     members: [bank, custodian]
----
-kind: ledger-node
-id: peer0-bank
-ledger: trade-fabric
-organization: bank
-role: peer
----
-kind: ledger-node
-id: peer0-broker
-ledger: trade-fabric
-organization: broker
-role: peer
----
-kind: ledger-node
-id: peer0-custodian
-ledger: trade-fabric
-organization: custodian
-role: peer
----
-kind: service
-id: broker-gateway
-uses:
-  - to: trade-fabric
-    as: submits
-    channel: settlement
-    organization: broker
-""",
+"""
+                    + peer("bank")
+                    + peer("broker")
+                    + peer("custodian")
+                    + submits("broker-gateway", channel="settlement", organization="broker"),
                 ),
             ),
             output="""\
