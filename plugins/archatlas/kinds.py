@@ -25,9 +25,6 @@ from .format import (
     Vendor,
 )
 
-# Kind-specific sections of an element page: templates/sections/<name>.md.j2.
-Section = str
-
 
 @dataclass(frozen=True, slots=True)
 class KindSpec:
@@ -36,7 +33,7 @@ class KindSpec:
     plural: str  # catalogue title and navigation entry
     icon: str  # default icon, a path in the `diagrams` library's resources
     views: tuple[str, ...] = ("element",)  # the views its page shows, by view name
-    sections: tuple[Section, ...] = ()
+    sections: tuple[str, ...] = ()  # its page's own sections: templates/sections/<name>.md.j2
 
     @property
     def name(self) -> str:
