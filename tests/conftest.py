@@ -2,13 +2,14 @@
 
 - `environment()`: the environment a command under test runs in.
 - `fake_dot()`: a `dot` that answers `dot -V` as Graphviz does, then runs a script.
-- `run_cli()` / `run_cli_all()`: `archatlas ...` in a process of its own, forked
-  from a server process that has archatlas imported already: each run gets
-  its own working directory, environment, exit code, stdout and stderr (file
-  descriptors 1 and 2, as a subprocess's), and a hang or a crash fails its
-  own run only, without the interpreter start and imports of a subprocess.
-  Tests of the installed console script itself run it as a subprocess.
-- `mkdocs_build()`: `mkdocs build` run as a subprocess.
+- `run_cli()`, `mkdocs_build()`: `archatlas ...` and `mkdocs build` in a
+  process of their own, forked from a server process that has archatlas and
+  MkDocs imported already: each run gets its own working directory,
+  environment, exit code, stdout and stderr (file descriptors 1 and 2, as a
+  subprocess's), and a hang or a crash fails its own run only, without the
+  interpreter start and imports of a subprocess (about a second each).
+  Tests of the installed commands themselves (the console script, the CI
+  examples, pre-commit, `mkdocs serve`) run them as subprocesses.
 """
 
 from __future__ import annotations
@@ -80,18 +81,19 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-# --- `archatlas` in a forked process ---------------------------------------------------
+# --- commands in forked processes -------------------------------------------------------
 
 
 @dataclass
 class Ran:
-    """What a run of `archatlas` left: as subprocess.run's result, and its duration."""
+    """What a run of a command left: as subprocess.run's result, and its duration."""
 
     args: list[str]
     returncode: int
     stdout: str
     stderr: str
     seconds: float
+    started: float = 0.0  # time.time() when it started
 
 
 def _exit_code(code: object) -> int:
@@ -104,13 +106,31 @@ def _exit_code(code: object) -> int:
     return 1
 
 
-def _cli_child(argv: list[str], cwd: str, env: dict[str, str]) -> tuple[int, bytes, bytes, float]:
-    """Runs in a fresh process of the pool: `archatlas argv` as its console script would."""
-    from archatlas.cli import main
+def _main(program: str, argv: list[str]) -> object:
+    """Run `program argv` as its console script does; what it returns or exits with."""
+    if program == "archatlas":
+        from archatlas.cli import main
 
+        return main(argv)
+    if program == "mkdocs":
+        from mkdocs.__main__ import cli
+
+        return cli.main(args=argv, prog_name="mkdocs")
+    raise ValueError(program)
+
+
+def _child(
+    program: str, argv: list[str], cwd: str, env: dict[str, str]
+) -> tuple[int, bytes, bytes, float, float]:
+    """Runs in a fresh process of the pool: `program argv` in `cwd` with `env`.
+
+    stdout and stderr are file descriptors 1 and 2, as in a subprocess, and an
+    exception ends the run as it ends a Python program: traceback and exit 1.
+    """
     os.chdir(cwd)
     os.environ.clear()
     os.environ.update(env)
+    sys.argv = [program, *argv]
     encoding, errors = sys.__stdout__.encoding, sys.__stdout__.errors  # type: ignore[union-attr]
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         os.dup2(out.fileno(), 1)
@@ -124,9 +144,9 @@ def _cli_child(argv: list[str], cwd: str, env: dict[str, str]) -> tuple[int, byt
             errors="backslashreplace",
             line_buffering=True,
         )
-        started = time.monotonic()
+        started, wall = time.monotonic(), time.time()
         try:
-            code = _exit_code(main(argv))
+            code = _exit_code(_main(program, argv))
         except SystemExit as exit:
             code = _exit_code(exit.code)
         except BaseException:
@@ -137,14 +157,27 @@ def _cli_child(argv: list[str], cwd: str, env: dict[str, str]) -> tuple[int, byt
         sys.stderr.flush()
         out.seek(0)
         err.seek(0)
-        return code, out.read(), err.read(), seconds
+        return code, out.read(), err.read(), seconds, wall
 
 
+# What the server imports once; a module that is missing (renamed, say) is
+# skipped, and a child that needs it imports it.
+PRELOAD = [
+    "conftest",
+    "archatlas.cli",
+    "archatlas.check",
+    "archatlas.render",
+    "archatlas.diff",
+    "archatlas.plugin",
+    "mkdocs.__main__",
+    "mkdocs.commands.build",
+    "material.plugins.search.plugin",
+]
 _pool: multiprocessing.pool.Pool | None = None
 
 
-def _cli_pool() -> multiprocessing.pool.Pool:
-    """Two workers, each used once, forked from a server that imported archatlas.
+def _forked_pool() -> multiprocessing.pool.Pool:
+    """Two workers, each used once, forked from a server that imported PRELOAD.
 
     The pool starts once per test session (per xdist worker) and is checked
     with `archatlas --version`, so that a pool whose processes cannot start
@@ -153,10 +186,7 @@ def _cli_pool() -> multiprocessing.pool.Pool:
     global _pool
     if _pool is None:
         context = multiprocessing.get_context("forkserver")
-        # Modules that are missing (renamed, say) are skipped: the child imports them.
-        context.set_forkserver_preload(
-            ["conftest", "archatlas.cli", "archatlas.check", "archatlas.render", "archatlas.diff"]
-        )
+        context.set_forkserver_preload(PRELOAD)
         # The server imports conftest from the PATH it starts with (Python 3.11's
         # forkserver does not take the parent's sys.path): each child then has it.
         pythonpath = os.environ.get("PYTHONPATH")
@@ -169,8 +199,8 @@ def _cli_pool() -> multiprocessing.pool.Pool:
             else:
                 os.environ["PYTHONPATH"] = pythonpath
         try:
-            code, out, err, _ = pool.apply_async(
-                _cli_child, (["--version"], str(ROOT), environment())
+            code, out, err, *_ = pool.apply_async(
+                _child, ("archatlas", ["--version"], str(ROOT), environment())
             ).get(timeout=CLI_TIMEOUT)
         except BaseException:
             pool.terminate()
@@ -181,13 +211,46 @@ def _cli_pool() -> multiprocessing.pool.Pool:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _close_cli_pool() -> Iterator[None]:
+def _close_forked_pool() -> Iterator[None]:
     yield
     global _pool
     if _pool is not None:
         _pool.terminate()
         _pool.join()
         _pool = None
+
+
+def run_forked(
+    program: str,
+    runs: Sequence[tuple[Sequence[str], Path]],
+    *,
+    env: dict[str, str] | None = None,
+    timeout: float = CLI_TIMEOUT,
+    errors: str = "replace",
+) -> list[Ran]:
+    """`program ARGS` in folder CWD for each (ARGS, CWD), two at a time.
+
+    `program` is "archatlas" or "mkdocs". A run that does not finish within
+    `timeout` seconds (it hangs, or its process died) is reported as exit -1
+    with the reason on stderr. Output is decoded as UTF-8 with `errors`.
+    """
+    env = environment() if env is None else env
+    pool = _forked_pool()
+    pending = [
+        (list(argv), pool.apply_async(_child, (program, list(argv), str(cwd), env)))
+        for argv, cwd in runs
+    ]
+    results = []
+    for argv, waiting in pending:
+        try:
+            code, out, err, seconds, started = waiting.get(timeout=timeout)
+        except multiprocessing.TimeoutError:
+            message = f"{program} {' '.join(argv)} did not finish in {timeout:g} s"
+            results.append(Ran(argv, -1, "", message, timeout))
+            continue
+        stdout, stderr = out.decode("utf-8", errors), err.decode("utf-8", errors)
+        results.append(Ran(argv, code, stdout, stderr, seconds, started))
+    return results
 
 
 def run_cli_all(
@@ -197,30 +260,8 @@ def run_cli_all(
     timeout: float = CLI_TIMEOUT,
     errors: str = "replace",
 ) -> list[Ran]:
-    """`archatlas ARGS` in folder CWD for each (ARGS, CWD), two at a time.
-
-    A run that does not finish within `timeout` seconds (it hangs, or its
-    process died) is reported as exit -1 with the reason on stderr. Output
-    is decoded as UTF-8 with `errors`.
-    """
-    env = environment() if env is None else env
-    pool = _cli_pool()
-    pending = [
-        (list(argv), pool.apply_async(_cli_child, (list(argv), str(cwd), env)))
-        for argv, cwd in runs
-    ]
-    results = []
-    for argv, waiting in pending:
-        try:
-            code, out, err, seconds = waiting.get(timeout=timeout)
-        except multiprocessing.TimeoutError:
-            message = f"archatlas {' '.join(argv)} did not finish in {timeout:g} s"
-            results.append(Ran(argv, -1, "", message, timeout))
-            continue
-        results.append(
-            Ran(argv, code, out.decode("utf-8", errors), err.decode("utf-8", errors), seconds)
-        )
-    return results
+    """`archatlas ARGS` in folder CWD for each (ARGS, CWD), two at a time (see run_forked)."""
+    return run_forked("archatlas", runs, env=env, timeout=timeout, errors=errors)
 
 
 def run_cli(
@@ -230,7 +271,7 @@ def run_cli(
     timeout: float = CLI_TIMEOUT,
     errors: str = "replace",
 ) -> Ran:
-    """`archatlas ARGS` run in `cwd` (see run_cli_all)."""
+    """`archatlas ARGS` run in `cwd` (see run_forked)."""
     (ran,) = run_cli_all([(args, cwd)], env=env, timeout=timeout, errors=errors)
     return ran
 
@@ -246,18 +287,30 @@ def mkdocs_build(
     command: Sequence[str] | None = None,
     path: str | None = None,
     cwd: Path | None = None,
-) -> subprocess.CompletedProcess[str]:
-    """`mkdocs build` (or `command build`) of project/mkdocs.yml into project/site."""
-    argv = [*(command or [sys.executable, "-m", "mkdocs"]), "build"]
-    argv += ["-f", str(project / "mkdocs.yml"), "-d", str(project / site)]
+) -> Ran | subprocess.CompletedProcess[str]:
+    """`mkdocs build` of project/mkdocs.yml into project/site, in `cwd` (the project).
+
+    MkDocs runs in a forked process (see run_forked); with `command`, that
+    command (`properdocs`, say) runs `build` as a subprocess. `path` replaces PATH.
+    """
+    args = ["build", "-f", str(project / "mkdocs.yml"), "-d", str(project / site)]
     if strict:
-        argv.append("--strict")
-    return subprocess.run(
-        argv,
-        cwd=cwd or project,
+        args.append("--strict")
+    if command is not None:
+        return subprocess.run(
+            [*command, *args],
+            cwd=cwd or project,
+            env=environment(path),
+            capture_output=True,
+            text=True,
+            timeout=BUILD_TIMEOUT,
+            check=False,
+        )
+    (ran,) = run_forked(
+        "mkdocs",
+        [(args, cwd or project)],
         env=environment(path),
-        capture_output=True,
-        text=True,
         timeout=BUILD_TIMEOUT,
-        check=False,
+        errors="strict",
     )
+    return ran

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +13,7 @@ from archatlas.cache import DiagramCache
 from archatlas.check import check_directory
 from archatlas.render import RenderOptions, render_all
 from archatlas.views import build_view, view_keys
-from conftest import EXAMPLE, environment
+from conftest import EXAMPLE, run_forked
 
 
 def test_entry_round_trip_and_key(tmp_path: Path) -> None:
@@ -88,22 +86,22 @@ def project(folder: Path, cache_dir: Path) -> Path:
     return folder
 
 
-def start_build(folder: Path) -> subprocess.Popen[str]:
-    """`mkdocs build --strict` of the project in `folder`, started as a subprocess."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", "site"],
-        cwd=folder,
-        env=environment(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+BUILD = ["build", "--strict", "-d", "site"]
+
+
+def build_logs(*folders: Path) -> list[str]:
+    """The logs of `mkdocs build --strict` of the projects in `folders`, which all pass.
+
+    Each build runs in a process of its own (conftest.run_forked), two at a time.
+    """
+    runs = run_forked("mkdocs", [(BUILD, folder) for folder in folders], timeout=300)
+    for ran in runs:
+        assert ran.returncode == 0, ran.stdout + ran.stderr
+    return [ran.stdout + ran.stderr for ran in runs]
 
 
 def build_log(folder: Path) -> str:
-    done = start_build(folder)
-    log, _ = done.communicate(timeout=300)
-    assert done.returncode == 0, log
+    (log,) = build_logs(folder)
     return log
 
 
@@ -129,9 +127,10 @@ def test_warm_build_draws_nothing_and_a_corrupt_entry_is_drawn_again(tmp_path: P
 def test_two_builds_sharing_a_cache_both_finish_correct(tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
     folders = [project(tmp_path / name, cache_dir) for name in ("one", "two")]
-    builds = [start_build(folder) for folder in folders]
-    for done in builds:
-        log, _ = done.communicate(timeout=300)
-        assert done.returncode == 0, log
+    one, two = run_forked("mkdocs", [(BUILD, folder) for folder in folders], timeout=300)
+    for ran in (one, two):
+        assert ran.returncode == 0, ran.stdout + ran.stderr
+    # The two ran at the same time.
+    assert one.started < two.started + two.seconds and two.started < one.started + one.seconds
     assert pages(folders[0]) == pages(folders[1])
     assert not [p for p in cache_dir.rglob(".tmp-*")], "no temporary file is left behind"

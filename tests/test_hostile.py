@@ -4,8 +4,8 @@ Inputs live in tests/hostile/ (one file, or one small folder, per case);
 inputs too large or too odd to commit (50,000-deep nesting, 30 MB, pipes,
 symlinks, unreadable files, file names with quotes) are made by the rows
 themselves. Rows run through the real commands, each in a process of its own
-(`archatlas` forked from a server that has it imported: see conftest.run_cli;
-`mkdocs build` as a subprocess):
+(forked from a server that has archatlas and MkDocs imported: see
+conftest.run_forked):
 
 - CHECK_CASES: `archatlas check` with a timeout: no traceback, the expected
   `path:line:col: severity[rule]` lines, the expected exit code.

@@ -1,8 +1,9 @@
 """The built site, as a user sees it: pages, links, diagrams, failures, safety.
 
 Every test builds a small MkDocs project in a temporary folder (its own
-`mkdocs.yml`, `docs/` and `architecture/`) with `mkdocs build` run as a
-subprocess, then reads the generated HTML with `html.parser`. Builds that
+`mkdocs.yml`, `docs/` and `architecture/`) with `mkdocs build` run in a
+process of its own (conftest.mkdocs_build), then reads the generated HTML
+with `html.parser`. Builds that
 several tests read are module-scoped fixtures. The inputs live in `tests/site_cases/`; the example
 site is built from the repository's own `architecture/`.
 """
@@ -113,7 +114,7 @@ def build(
     path: str | None = None,
     cwd: Path | None = None,
 ) -> Build:
-    """`mkdocs build` (or `command build`) of the project, as a subprocess."""
+    """`mkdocs build` (or `command build`) of the project, in a process of its own."""
     done = mkdocs_build(project, site=site, strict=strict, command=command, path=path, cwd=cwd)
     return Build(project, project / site, done.returncode, done.stdout, done.stderr)
 
