@@ -12,6 +12,7 @@ from __future__ import annotations
 import http.server
 import json
 import shutil
+import sys
 import textwrap
 import threading
 from collections.abc import Callable, Iterator
@@ -65,6 +66,11 @@ class _Sites(http.server.ThreadingHTTPServer):
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _SitesHandler)
         self.sites: dict[str, Path] = {}  # host name: the site's folder
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return  # the browser stopped reading: it navigated away, or closed
+        super().handle_error(request, client_address)
 
 
 class _SitesHandler(http.server.SimpleHTTPRequestHandler):
