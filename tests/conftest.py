@@ -202,7 +202,10 @@ _pool: multiprocessing.pool.Pool | None = None
 def _forked_pool() -> multiprocessing.pool.Pool:
     """Two workers, each used once, forked from a server that imported PRELOAD.
 
-    The pool starts once per test session (per xdist worker) and is checked
+    Each child imports the parent's main module, as multiprocessing does: call
+    this from pytest, or from a script whose work sits under
+    `if __name__ == "__main__":`. The pool starts once per test session (per
+    xdist worker) and is checked
     with `archatlas --version`, so that a pool whose processes cannot start
     fails the first run at once instead of every run after a timeout.
     """
