@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ import yaml
 
 from archatlas.cache import DiagramCache
 from archatlas.check import check_directory
-from archatlas.render import RenderOptions, render_all
+from archatlas.render import RenderOptions, dot_source, render_all
 from archatlas.views import build_view, view_keys
 from conftest import EXAMPLE, run_forked
 
@@ -65,7 +66,11 @@ def test_parallel_rendering_equals_serial(tmp_path: Path) -> None:
     cached = DiagramCache(tmp_path, "v")
     first = render_all(views, RenderOptions(jobs=4, cache=cached))
     again = render_all(views, RenderOptions(jobs=4, cache=cached))
-    assert not any(d.cached for d in first.values())
+    # The cache is keyed by DOT source: of two views drawn alike, the one
+    # that finishes second may take the other's entry. No other is a hit.
+    sources = Counter(dot_source(view) for view in views)
+    shared = {view.key for view in views if sources[dot_source(view)] > 1}
+    assert {key for key, d in first.items() if d.cached} <= shared
     assert all(d.cached for d in again.values())
     assert {k: d.markup for k, d in again.items()} == {k: d.markup for k, d in serial.items()}
 
