@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .findings import Location
+
 # `[text](arch:ID)`, `[text](<arch:ID>)` and `![alt](arch:view/KEY)`, with or
 # without a title in double or single quotes (Python-Markdown reads no other).
 REFERENCE = re.compile(
@@ -52,6 +54,10 @@ class Reference:
     text: str  # as written: Markdown-escaped
     target: str  # after 'arch:'
     title: str  # ' "title"' as written, or ""
+
+    def at(self, path: str) -> Location:
+        """Where the reference is written, for a finding about it."""
+        return Location(path, self.line, self.start + 1)
 
 
 def find_references(source: str) -> Iterator[Reference]:
@@ -98,6 +104,7 @@ def prose_lines(source: str) -> list[str | None]:
             while containers and indent < containers[-1]:
                 containers.pop()
         base = containers[-1] if containers else 0
+        indented_code = bool(stripped) and (after_blank or in_code) and indent >= base + 4
         if fence is not None:
             if stripped.startswith(fence[0] * len(fence)) and not stripped.strip(fence[0]):
                 fence = None
@@ -108,7 +115,7 @@ def prose_lines(source: str) -> list[str | None]:
             shown.append(None)
         elif not stripped:
             shown.append(line)
-        elif (after_blank or in_code) and indent >= base + 4:
+        elif indented_code:
             shown.append(None)
         elif opening := _FENCE.match(stripped):
             fence = opening.group(1)
@@ -123,7 +130,7 @@ def prose_lines(source: str) -> list[str | None]:
                 containers.append(indent + 4)
             shown.append(line)
         if stripped:  # an indented code block goes on past blank lines
-            in_code = (after_blank or in_code) and indent >= base + 4 and shown[-1] is None
+            in_code = indented_code and fence is None and html_tag is None
         after_blank = not stripped
     return shown
 

@@ -181,7 +181,7 @@ def resolve_page(
         for reference in references:
             resolved = _resolve(site, page, page_url, reference)
             if resolved is None:
-                where = Location(shown or page, number, reference.start + 1)
+                where = reference.at(shown or page)
                 problems.append(_unknown_target(site.architecture, where, reference))
                 resolved = line[reference.start : reference.end]
             pieces.append(line[last : reference.start] + resolved)
@@ -211,8 +211,7 @@ def resolve_html(
 
     def unknown(target: str, image: bool) -> None:
         reference = _written(source, target, image)
-        where = Location(shown, reference.line, reference.start + 1)
-        problems.append(_unknown_target(site.architecture, where, reference))
+        problems.append(_unknown_target(site.architecture, reference.at(shown), reference))
 
     def link(match: re.Match[str]) -> str:
         target = html.unescape(match.group("target"))
