@@ -31,13 +31,14 @@ from .report import format_finding
 from .settings import DEFAULTS, DIAGRAM_FORMATS, FAIL_ON, BuildSettings
 from .site import (
     ICON_FOLDER,
+    SCRIPTS,
     STYLESHEET,
     Site,
     build_site,
     generated_clashes,
     resolve_html,
+    site_assets,
     site_options,
-    stylesheet,
 )
 
 log = get_plugin_logger("archatlas")
@@ -80,6 +81,7 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
                 f"archatlas: the architecture has {count}; fix them (see above) to build the site"
             )
         config.extra_css.append(STYLESHEET)
+        config.extra_javascript.extend(SCRIPTS)
         if config.nav is not None and not mentions(config.nav, self.layout.prefix + "/"):
             config.nav.append({"Architecture": nav_section(self.result.architecture, self.layout)})
         return config
@@ -107,7 +109,8 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
             files.append(File.generated(config, f"{ICON_FOLDER}/{icon}", abs_src_path=str(source)))
         for path, image in self.site.images().items():
             files.append(File.generated(config, path, content=image))
-        files.append(File.generated(config, STYLESHEET, content=stylesheet()))
+        for path, content in site_assets().items():
+            files.append(File.generated(config, path, content=content))
         drawn = sum(1 for d in self.site.diagrams.values() if not d.cached)
         log.info(
             f"{plural(len(self.site.pages), 'page')}, {plural(drawn, 'diagram')} rendered, "

@@ -30,6 +30,12 @@ from .views import VIEW_SPECS, build_view
 
 ICON_FOLDER = "assets/archatlas/icons"
 STYLESHEET = "assets/archatlas/archatlas.css"
+# The diagram viewer, in the order pages load them: Panzoom (vendored), then
+# archatlas.js, which uses it.
+SCRIPTS = ("assets/archatlas/panzoom.min.js", "assets/archatlas/archatlas.js")
+# Every file a site gets from the package's assets/ folder, by its path in the
+# site: the stylesheet, the scripts, and the vendored library's licence.
+SITE_ASSETS = (STYLESHEET, *SCRIPTS, "assets/archatlas/panzoom-LICENSE.txt")
 DIAGRAM_FOLDER = "assets/archatlas/diagrams"
 
 
@@ -309,8 +315,10 @@ def _unknown_target(arch: Architecture, where: Location, reference: Reference) -
     return finding(UNKNOWN_REFERENCE, where, message, hint)
 
 
-def stylesheet() -> str:
-    return (Path(__file__).parent / "assets" / "archatlas.css").read_text(encoding="utf-8")
+def site_assets() -> dict[str, bytes]:
+    """The files of SITE_ASSETS, by their path in the site."""
+    folder = Path(__file__).parent / "assets"
+    return {path: (folder / posixpath.basename(path)).read_bytes() for path in SITE_ASSETS}
 
 
 def site_diagram_svg(site: Site, rendered: Rendered, folder: str) -> str:
@@ -337,5 +345,5 @@ def output_files(site: Site) -> dict[str, bytes]:
     files.update(site.images())
     for icon, icon_path in site.icons.items():
         files[f"{ICON_FOLDER}/{icon}"] = icon_path.read_bytes()
-    files[STYLESHEET] = stylesheet().encode("utf-8")
+    files.update(site_assets())
     return files
