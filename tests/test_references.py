@@ -110,7 +110,7 @@ EXTENSIONS = [
 def site() -> Site:
     documents, _ = load_text("kind: actor\nid: someone\n", Path("a.yaml").absolute(), "a.yaml")
     arch, _ = build(documents)
-    return Site(arch, SiteOptions(), {}, {}, {})
+    return Site(arch, SiteOptions(), {}, {}, {}, {})
 
 
 def _named(message: str) -> str:

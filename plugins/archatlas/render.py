@@ -12,9 +12,11 @@ relative to itself (`place_svg`).
 from __future__ import annotations
 
 import functools
+import html
 import os
 import shutil
 import subprocess
+import textwrap
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -24,7 +26,8 @@ import graphviz
 
 from . import __version__
 from .cache import DiagramCache
-from .icons import resource_root
+from .format import Classification
+from .icons import icon_file, resource_root
 from .markdown import one_line
 from .settings import DEFAULTS, DiagramFormat
 from .svg import (
@@ -35,18 +38,19 @@ from .svg import (
     is_plain_drawing,
     standalone_svg,
 )
-from .views import View, ViewEdge, ViewNode
+from .views import EdgeStyle, View, ViewEdge, ViewNode
 
 FONT = "DejaVu Sans"
 NODE_TEXT = "#2D3436"
 
-EDGE_STYLES = {
-    "sync": {"style": "solid"},
-    "async": {"style": "dashed"},
+EDGE_STYLES: dict[EdgeStyle, dict[str, str]] = {
+    "sync": {"style": "solid", "color": "#6E7781"},
+    "async": {"style": "dashed", "color": "#6E7781"},
     "ledger": {"style": "bold", "color": "#7E57C2"},
-    "member": {"style": "dotted", "arrowhead": "none"},
+    "member": {"style": "dotted", "dir": "none", "color": "#6E7781"},
+    "consensus": {"style": "bold", "dir": "both", "color": "#7E57C2", "arrowsize": "0.6"},
 }
-DATA_COLOURS = {
+DATA_COLOURS: dict[Classification, str] = {
     "public": "#43A047",
     "internal": "#1E88E5",
     "confidential": "#FB8C00",
@@ -89,11 +93,38 @@ class Rendered:
 
 MAX_LABEL = 60  # characters of a name drawn in a node; the page holds it whole
 
+# A card: a small icon beside the name (bold, wrapped to at most three lines)
+# and a second, smaller line saying what the element is and runs on. Graphviz
+# sizes the card to its text, so text never leaves it; the wrap widths keep
+# cards compact and alike.
+CARD_TEXT = "#1F2328"
+CARD_CAPTION = "#57606A"
+CARD_FILL = "#FFFFFF"
+CARD_BORDER = "#AEB7C2"
+NAME_SIZE = 12
+CAPTION_SIZE = 9
+NAME_WRAP = 18  # characters per line of a name
+CAPTION_WRAP = 28
+NAME_LINES = 3
+CAPTION_LINES = 2
+ICON_SIZE = 24  # points
+TEXT_WIDTH = 136  # points: the text column of a card, at least
+
 
 def _one_line(text: str) -> str:
     """A label line: no control characters (dot refuses some), not too long."""
     line = one_line(text).strip()
     return line if len(line) <= MAX_LABEL else line[: MAX_LABEL - 1] + "…"
+
+
+def wrap(text: str, width: int, lines: int) -> list[str]:
+    """`text` in at most `lines` lines of about `width` characters, the last
+    one cut with an ellipsis when the text is longer."""
+    wrapped = textwrap.wrap(_one_line(text), width, break_on_hyphens=True) or [""]
+    if len(wrapped) <= lines:
+        return wrapped
+    last = " ".join(wrapped[lines - 1 :])
+    return [*wrapped[: lines - 1], last[: width - 1].rstrip() + "…"]
 
 
 def _label(*lines: str) -> str:
@@ -104,91 +135,156 @@ def _label(*lines: str) -> str:
     return joined
 
 
-def dot_source(view: View) -> str:
-    """The DOT source of a view, built with `diagrams` and never rendered by it."""
+def _html_lines(lines: list[str], bold: bool = False) -> str:
+    """Lines for an HTML-like label: escaped, each its own text line."""
+    escaped = [html.escape(line, quote=True) for line in lines]
+    if bold:
+        escaped = [f"<B>{line}</B>" for line in escaped]
+    return "<BR/>".join(escaped)
+
+
+def card(node: ViewNode, icon: str) -> str:
+    """The HTML-like label that draws a node as a card."""
+    colour, fill, border = STATUS_CARD.get(node.status, (CARD_BORDER, CARD_FILL, 1))
+    if node.focus:
+        border = 2
+    name = _html_lines(wrap(node.label, NAME_WRAP, NAME_LINES), bold=True)
+    caption = _html_lines(wrap(node.caption, CAPTION_WRAP, CAPTION_LINES))
+    return (
+        f'<<TABLE BORDER="{border}" COLOR="{colour}" BGCOLOR="{fill}" CELLBORDER="0" '
+        'CELLSPACING="0" CELLPADDING="3" STYLE="ROUNDED">'
+        f'<TR><TD FIXEDSIZE="TRUE" WIDTH="{ICON_SIZE}" HEIGHT="{ICON_SIZE}" VALIGN="TOP">'
+        f'<IMG SRC="{html.escape(icon, quote=True)}" SCALE="TRUE"/></TD>'
+        f'<TD ALIGN="LEFT" BALIGN="LEFT" WIDTH="{TEXT_WIDTH}">'
+        f'<FONT POINT-SIZE="{NAME_SIZE}" COLOR="{CARD_TEXT}">{name}</FONT></TD></TR>'
+        '<TR><TD></TD><TD ALIGN="LEFT" BALIGN="LEFT">'
+        f'<FONT POINT-SIZE="{CAPTION_SIZE}" COLOR="{CARD_CAPTION}">{caption}</FONT></TD></TR>'
+        "</TABLE>>"
+    )
+
+
+def edge_id(edge: ViewEdge, group: int | None) -> str:
+    """An edge's SVG id: its ends and, for a grouped edge, its group's number.
+    '~' cannot occur in a node id, so svg.py can read the parts back."""
+    parts = ["e", edge.source, edge.target]
+    return "~".join([*parts, f"g{group}"] if group is not None else parts)
+
+
+def node_id(node: ViewNode) -> str:
+    return f"n~{node.id}"
+
+
+def graph_attrs(view: View) -> dict[str, str]:
+    """Layout settings by the view's size: curved lines while dot can afford them."""
+    large = len(view.nodes) > LARGE_NODES or len(view.edges) > LARGE_EDGES
+    return {
+        "pad": "0.2",
+        "nodesep": "0.35",
+        "ranksep": "0.9" if large else "0.7",
+        "splines": "polyline" if large else "spline",
+        "bgcolor": "transparent",
+        "fontname": FONT,
+        "label": "",
+        "newrank": "true",
+        # Bounds on dot's network simplex and crossing minimisation: a large
+        # view is drawn a little less tidily instead of not at all.
+        **({"nslimit": "4", "nslimit1": "4", "mclimit": "0.5"} if large else {}),
+    }
+
+
+LARGE_NODES = 40
+LARGE_EDGES = 120
+
+
+def dot_source(view: View, edge_labels: str = "label") -> str:
+    """The DOT source of a view, built with `diagrams` and never rendered by it.
+
+    `edge_labels` is "label" (placed by dot, clear of cards) or "xlabel"
+    (placed after layout, for the graphs where dot 2.x fails on labels)."""
     import diagrams
-    from diagrams.custom import Custom
 
     drawing = diagrams.Diagram(
         name="",
         show=False,
         direction=view.direction,
-        graph_attr={
-            "pad": "0.3",
-            "nodesep": "0.8",
-            "ranksep": "1.8",
-            "forcelabels": "true",
-            "splines": "spline",
-            "bgcolor": "transparent",
+        graph_attr=graph_attrs(view),
+        # The library's defaults fix every node's size for a big icon: a
+        # card is as large as its label instead.
+        node_attr={
             "fontname": FONT,
-            "label": "",
+            "fontsize": str(NAME_SIZE),
+            "shape": "plain",
+            "fixedsize": "false",
+            "width": "0",
+            "height": "0",
+            "margin": "0",
+            "labelloc": "c",
+            "imagescale": "false",
+            "style": "",
         },
-        node_attr={"fontname": FONT, "fontsize": "12"},
-        edge_attr={"fontname": FONT, "fontsize": "10", "fontcolor": "#2D3436"},
+        edge_attr={"fontname": FONT, "fontsize": "10", "fontcolor": NODE_TEXT},
     )
     # Entered by hand: leaving a `with Diagram` block renders and writes files.
     diagrams.setdiagram(drawing)
     try:
-        drawn: dict[str, Custom] = {}
+        drawn: dict[str, diagrams.Node] = {}
         for cluster in view.clusters:
             with diagrams.Cluster(cluster.label, graph_attr=_cluster_attrs(cluster.label)) as group:
                 # Named by id: clusters with equal names would merge into one.
                 group.dot.name = f"cluster_{cluster.id}"
                 for node in view.nodes:
                     if node.cluster == cluster.id:
-                        drawn[node.id] = Custom(**_node_args(node))
+                        drawn[node.id] = diagrams.Node(**_node_args(node))
         for node in view.nodes:
             if node.id not in drawn:
-                drawn[node.id] = Custom(**_node_args(node))
+                drawn[node.id] = diagrams.Node(**_node_args(node))
+        colour = coloured(view)
+        groups = grouped_edges(view)
         for edge in view.edges:
-            drawn[edge.source].connect(
-                drawn[edge.target], diagrams.Edge(forward=True, **_edge_attrs(edge))
-            )
+            attrs = _edge_attrs(edge, colour, groups.get((edge.source, edge.target)), edge_labels)
+            drawn[edge.source].connect(drawn[edge.target], diagrams.Edge(forward=True, **attrs))
         return str(drawing.dot.source)
     finally:
         diagrams.setcluster(None)
         diagrams.setdiagram(None)
 
 
+def coloured(view: View) -> bool:
+    """Whether the view's edges are coloured by classification: only where
+    they carry more than one, or a colour would say nothing."""
+    return len({edge.data for edge in view.edges}) > 1
+
+
+def grouped_edges(view: View) -> dict[tuple[str, str], int]:
+    """The number of each edge that stands for several relations, from 1."""
+    pairs = [(edge.source, edge.target) for edge in view.edges if edge.grouped]
+    return {pair: number for number, pair in enumerate(pairs, start=1)}
+
+
 def _cluster_attrs(label: str) -> dict[str, str]:
-    return {"label": _label(label), "fontname": FONT, "fontsize": "13"}
+    return {"label": _label(label), "fontname": FONT, "fontsize": "12", "margin": "12"}
 
 
 def _node_args(node: ViewNode) -> dict[str, str]:
     args = {
-        "label": _label(node.label, node.caption),
-        "icon_path": node.icon_file or str(resource_root() / node.icon),
+        "label": card(node, node.icon_file or str(icon_file(node.icon))),
         "nodeid": node.id,
-        # A white card behind icon and name: dark icons stay visible on
-        # Material's dark palette, and the name reads on the card in both.
-        "shape": "box",
-        "style": "rounded,filled",
-        "fillcolor": "#FFFFFF",
-        "color": "#C9D1D9",
-        "fontcolor": NODE_TEXT,
-        # The icon fills the top square, the two-line name the band below.
-        "width": "1.7",
-        "height": "2.3",
-        "imagepos": "tc",
+        "id": node_id(node),
+        "shape": "plain",
         "URL": LINK_PREFIX + node.link,
-        "tooltip": graphviz.nohtml(graphviz.escape(_one_line(node.label))),
+        "tooltip": graphviz.nohtml(graphviz.escape(_one_line(f"{node.label} ({node.caption})"))),
     }
     if node.focus:
         args["class"] = "focus"
-    args.update(STATUS_NODE.get(node.status, {}))
     return args
 
 
-# Diff views: green for added, red and dashed for removed, amber for changed.
-STATUS_NODE = {
-    "added": {"color": "#2E7D32", "fillcolor": "#E8F5E9", "penwidth": "3"},
-    "removed": {
-        "color": "#C62828",
-        "fillcolor": "#FFEBEE",
-        "penwidth": "3",
-        "style": "rounded,filled,dashed",
-    },
-    "changed": {"color": "#F9A825", "fillcolor": "#FFF8E1", "penwidth": "3"},
+# Diff views: green for added, red for removed, amber for changed (border
+# colour, fill, border width).
+STATUS_CARD = {
+    "added": ("#2E7D32", "#E8F5E9", 3),
+    "removed": ("#C62828", "#FFEBEE", 3),
+    "changed": ("#F9A825", "#FFF8E1", 3),
 }
 STATUS_EDGE = {
     "added": {"color": "#2E7D32", "penwidth": "2"},
@@ -196,17 +292,18 @@ STATUS_EDGE = {
 }
 
 
-def _edge_attrs(edge: ViewEdge) -> dict[str, str]:
-    # xlabel, not label: an edge label inside clusters can crash dot.
+def _edge_attrs(edge: ViewEdge, colour: bool, group: int | None, labels: str) -> dict[str, str]:
     attrs = {
-        "xlabel": _label(edge.label),
+        "id": edge_id(edge, group),
         "fontname": FONT,
         "fontsize": "10",
+        "tooltip": graphviz.nohtml("\\n".join(graphviz.escape(line) for line in edge.details)),
         **EDGE_STYLES[edge.style],
     }
-    if edge.data:
+    if edge.label:
+        attrs[labels] = _label(edge.label)
+    if colour and edge.data:
         attrs["color"] = DATA_COLOURS[edge.data]
-        attrs["xlabel"] = _label(f"{edge.label} [{edge.data}]")
     attrs.update(STATUS_EDGE.get(edge.status, {}))
     return attrs
 

@@ -18,7 +18,8 @@ from . import markdown
 from .check import Result
 from .check.references_rules import UNKNOWN_REFERENCE
 from .findings import Finding, Location, did_you_mean, finding
-from .icons import resource_root
+from .icons import icon_file
+from .legend import legend_html
 from .model import Architecture
 from .pages import Layout, generate_pages, relative
 from .references import Reference, find_references, view_references
@@ -26,7 +27,7 @@ from .render import Progress, Rendered, RenderOptions, diagram_cache, render_all
 from .settings import BuildSettings
 from .site_rules import DIAGRAM_FAILED
 from .svg import data_uri, icon_paths, id_prefix, place_svg, standalone_svg
-from .views import VIEW_SPECS, build_view
+from .views import VIEW_SPECS, View, build_view
 
 ICON_FOLDER = "assets/archatlas/icons"
 STYLESHEET = "assets/archatlas/archatlas.css"
@@ -70,6 +71,7 @@ class Site:
     options: SiteOptions
     pages: dict[str, str]  # generated pages: docs-relative path -> Markdown
     diagrams: dict[str, Rendered]  # view key -> rendered SVG
+    views: dict[str, View]  # view key -> what its diagram draws, for its legend
     custom_icons: dict[str, Path]  # custom icon key -> the element's image file
 
     @property
@@ -97,7 +99,7 @@ class Site:
         return self.diagrams.get(target.removeprefix("view/"))
 
     def icon_file(self, key: str) -> Path:
-        return self.custom_icons.get(key) or resource_root() / key
+        return self.custom_icons.get(key) or icon_file(key)
 
     def icon_data_uri(self, key: str) -> str:
         return data_uri(self.icon_file(key))
@@ -146,7 +148,7 @@ def build_site(
     if options.render.cache is not None:
         options.render.cache.prune()
     custom = {key: Path(path) for view in views for path, key in view.custom_icons.items()}
-    return Site(arch, options, pages, diagrams, custom)
+    return Site(arch, options, pages, diagrams, {view.key: view for view in views}, custom)
 
 
 def generated_clashes(site: Site, existing: Iterable[str]) -> list[str]:
@@ -296,8 +298,14 @@ def diagram_html(site: Site, rendered: Rendered, alt: str, page_url: str) -> str
             f'usemap="#{id_prefix(rendered.key)}map">\n{markup}\n</div>'
         )
     label = html.escape(alt)
-    svg = markup.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
-    return f'<div class="archatlas-diagram" markdown="0" data-search-exclude>\n{svg}\n</div>'
+    svg = markup.replace("<svg ", f'<svg role="list" aria-label="{label}" ', 1)
+    view = site.views.get(rendered.key)
+    caption = legend_html(view, id_prefix(rendered.key)) if view else ""
+    return (
+        f'<figure class="archatlas-diagram" data-view="{html.escape(rendered.key)}" '
+        f'markdown="0" data-search-exclude>\n<div class="archatlas-canvas">\n{svg}\n</div>\n'
+        f"{caption}\n</figure>"
+    )
 
 
 def image_path(key: str) -> str:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .icons import MEDIA_TYPES, resource_root
+from .icons import MEDIA_TYPES, icon_folders
 
 LINK_PREFIX = "archatlas-link:"
 ICON_PREFIX = "archatlas-icon:"
@@ -34,7 +35,8 @@ def id_prefix(key: str) -> str:
 def clean_markup(markup: str, key: str, custom_icons: dict[str, str] | None = None) -> str:
     """Drop comments, prolog and machine paths; make ids unique."""
     markup = _PROLOG.sub("", markup).strip()
-    markup = markup.replace(f'"{resource_root()}/', f'"{ICON_PREFIX}')
+    for folder, key_prefix in icon_folders().items():
+        markup = markup.replace(f'"{folder}/', f'"{ICON_PREFIX}{key_prefix}')
     for path, icon in (custom_icons or {}).items():
         markup = markup.replace(f'"{path}"', f'"{ICON_PREFIX}{icon}"')
     prefix = id_prefix(key)
@@ -44,10 +46,10 @@ def clean_markup(markup: str, key: str, custom_icons: dict[str, str] | None = No
 
 
 def clean_svg(svg: str, key: str, custom_icons: dict[str, str] | None = None) -> str:
-    """Clean markup, drawn at a fixed scale of its natural size."""
-    svg = clean_markup(svg, key, custom_icons)
-    # Three quarters of Graphviz' size keeps 12 pt labels readable; a wider
-    # diagram scrolls sideways instead of shrinking to the column.
+    """Clean markup, drawn at a fixed scale of its natural size (pages fit it
+    to their column), its parts marked for readers and the viewer."""
+    svg = structure(clean_markup(svg, key, custom_icons))
+    # Three quarters of Graphviz' size keeps 12 pt labels readable.
     return _SIZE.sub(
         lambda m: (
             f'<svg class="archatlas-svg" width="{float(m.group(1)) * SCALE:.0f}pt" '
@@ -56,6 +58,85 @@ def clean_svg(svg: str, key: str, custom_icons: dict[str, str] | None = None) ->
         svg,
         count=1,
     )
+
+
+# Ids that render.py gives nodes and edges: "n~ID" and "e~SOURCE~TARGET[~gN]",
+# after the diagram's prefix ('~' cannot occur in an id).
+_NODE_GROUP = re.compile(r'<g id="[^"]*?n~(?P<node>[^"~]+)" class="node(?P<more>[^"]*)">')
+_EDGE_GROUP = re.compile(
+    r'<g id="[^"]*?e~(?P<source>[^"~]+)~(?P<target>[^"~]+)(?:~(?P<group>g\d+))?" class="edge">'
+)
+_CLUSTER_GROUP = re.compile(r'(<g id="[^"]*" class="cluster")>')
+_POINT = re.compile(r"(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)")
+
+
+def structure(svg: str) -> str:
+    """Mark the drawing's parts and put its nodes in reading order.
+
+    Nodes become a list of links for assistive technology (edges and frames
+    are hidden from it: the page's tables say the same), carry their ids for
+    the viewer, and move after the edges, top to bottom and left to right, so
+    that the tab order follows the picture and cards sit above lines."""
+    svg = _CLUSTER_GROUP.sub(r'\1 aria-hidden="true">', svg)
+    svg = _EDGE_GROUP.sub(_edge_group, svg)
+    svg = _NODE_GROUP.sub(_node_group, svg)
+    lines = svg.split("\n")
+    nodes: list[tuple[tuple[float, float], list[str]]] = []
+    rest: list[str] = []
+    index = 0
+    while index < len(lines):
+        if 'class="node' in lines[index] and lines[index].startswith("<g "):
+            block = _block(lines, index)
+            nodes.append((_top_left(block), block))
+            index += len(block)
+        else:
+            rest.append(lines[index])
+            index += 1
+    ordered = [line for _, block in sorted(nodes, key=lambda item: item[0]) for line in block]
+    end = len(rest) - 1 - rest[::-1].index("</g>")  # the graph's own group closes last
+    return "\n".join(rest[:end] + ordered + rest[end:])
+
+
+def _edge_group(match: re.Match[str]) -> str:
+    source, target = html.unescape(match["source"]), html.unescape(match["target"])
+    group = f' data-group="{match["group"]}"' if match["group"] else ""
+    return (
+        f'{match[0][:-1]} data-source="{html.escape(source)}" '
+        f'data-target="{html.escape(target)}"{group} aria-hidden="true">'
+    )
+
+
+def _node_group(match: re.Match[str]) -> str:
+    node = html.escape(html.unescape(match["node"]))
+    return f'{match[0][:-1]} data-node="{node}" role="listitem">'
+
+
+def _block(lines: list[str], start: int) -> list[str]:
+    """The lines of the group that opens at `start`, through its closing tag."""
+    depth = 0
+    for end in range(start, len(lines)):
+        depth += lines[end].count("<g ") + lines[end].count("<g>") - lines[end].count("</g>")
+        if depth == 0:
+            return lines[start : end + 1]
+    return lines[start:]
+
+
+# Nodes whose tops lie within this many points read as one row.
+ROW = 30.0
+
+
+def _top_left(block: list[str]) -> tuple[float, float]:
+    """Where a node's card starts: the row it reads in, then its left edge."""
+    points = [
+        (float(x), float(y))
+        for line in block
+        if "<text" not in line
+        for x, y in _POINT.findall(line)
+    ]
+    if not points:
+        return (0.0, 0.0)
+    top = min(y for _, y in points)
+    return (round(top / ROW), min(x for x, _ in points))
 
 
 def place_svg(svg: str, link: Callable[[str], str], icon: Callable[[str], str]) -> str:

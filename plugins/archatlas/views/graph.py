@@ -1,4 +1,5 @@
-"""Views stage: the graphs that diagrams draw, as plain immutable data.
+"""The graphs that diagrams draw, as plain immutable data, and the views of
+elements and their relations.
 
 A view knows what to draw (nodes, edges, clusters, what each node links to)
 but nothing of Graphviz. Views too large to read collapse to one node per
@@ -13,15 +14,26 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-from .findings import plural
-from .format import Datalake, Element, Ledger, LedgerNode, Relation, relation_key
-from .icons import custom_icon_key, icon_for, icon_for_kind
-from .kinds import KIND_SPECS
-from .model import Architecture
+from ..findings import plural
+from ..format import (
+    CLASSIFICATIONS,
+    VERBS,
+    Classification,
+    Element,
+    LedgerNode,
+    Relation,
+    relation_key,
+)
+from ..icons import custom_icon_key, icon_for, icon_for_kind
+from ..kinds import KIND_SPECS
+from ..model import Architecture
 
 MAX_NODES = 60  # above this a view collapses to systems
 
-EdgeStyle = Literal["sync", "async", "ledger", "member"]
+# sync: a call that waits; async: fire-and-forget or long-running; ledger:
+# a transaction or query on a ledger; member: a node's place in its network
+# (no arrow); consensus: replication among a ledger's ordering nodes.
+EdgeStyle = Literal["sync", "async", "ledger", "member", "consensus"]
 Status = Literal["unchanged", "added", "removed", "changed"]
 
 
@@ -44,9 +56,15 @@ class ViewEdge:
     target: str
     label: str
     style: EdgeStyle
-    data: str | None = None  # data classification carried
+    data: Classification | None = None  # the highest classification carried
     status: Status = "unchanged"  # in a diff view
-    weight: int = 1  # relations this edge stands for, in a collapsed view
+    weight: int = 1  # relations this edge stands for
+    details: tuple[str, ...] = ()  # one line per relation: the tooltip and the legend's list
+
+    @property
+    def grouped(self) -> bool:
+        """Whether the edge stands for several relations, listed in the legend."""
+        return self.weight > 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +84,7 @@ class View:
     # Left to right suits chains of calls; top to bottom suits wide views
     # (collapsed systems, a ledger's organizations side by side).
     direction: Literal["LR", "TB"] = "LR"
+    notes: tuple[str, ...] = ()  # how to read this view, for its legend
 
     @property
     def custom_icons(self) -> dict[str, str]:
@@ -79,9 +98,22 @@ class View:
 # --- building blocks ---------------------------------------------------------------
 
 
-def _caption(element: Element) -> str:
+def caption(element: Element) -> str:
+    """A card's second line: what the element is, and what it runs on."""
     role = getattr(element, "role", None)
-    return f"{element.kind} · {role}" if role else element.kind
+    what = role or KIND_SPECS[element.kind].title.lower()
+    return " · ".join((what, *_technology(element)))
+
+
+def _technology(element: Element) -> list[str]:
+    runtime = getattr(element, "runtime", None)
+    found = [
+        getattr(element, name, None)
+        for name in ("provider", "engine", "platform", "consensus", "mode", "organization")
+    ]
+    if runtime is not None:
+        found.append(runtime.workload or runtime.platform)
+    return [str(value) for value in found if value]
 
 
 def element_node(
@@ -91,7 +123,7 @@ def element_node(
     return ViewNode(
         id=element.id,
         label=element.title,
-        caption=_caption(element),
+        caption=caption(element),
         icon=custom_icon_key(custom) if custom else icon_for(element),
         link=element.id,
         cluster=cluster,
@@ -108,25 +140,108 @@ def _custom_icon(arch: Architecture, element: Element) -> Path | None:
     return path if path.is_file() else None
 
 
-def relation_edge(source: str, relation: Relation) -> ViewEdge:
-    parts: list[str] = [relation.verb or "uses"]
-    if relation.protocol:
-        parts.append(relation.protocol)
+def relation_edge(source: str, relation: Relation, target: str | None = None) -> ViewEdge:
+    """One relation as an edge; `target` redirects it (to a dataset or channel node)."""
     qualifier = relation.dataset or relation.channel
-    if qualifier:
-        parts.append(f"({qualifier})")
+    label: str = relation.verb or "uses"
+    if qualifier and target is None:
+        label += f" {qualifier}"
     if relation.verb in ("submits", "queries"):
         style: EdgeStyle = "ledger"
     else:
         style = "async" if relation.is_async else "sync"
-    return ViewEdge(source, relation.to, " ".join(parts), style, relation.data)
+    return ViewEdge(
+        source,
+        target or relation.to,
+        label,
+        style,
+        relation.data,
+        details=(_detail(source, relation),),
+    )
+
+
+def _detail(source: str, relation: Relation) -> str:
+    """A relation in one line of prose, for tooltips and the legend's lists."""
+    words = [source, relation.verb or "uses", relation.to]
+    if relation.dataset:
+        words.append(f"dataset {relation.dataset}")
+    if relation.channel:
+        words.append(f"channel {relation.channel}")
+    if relation.organization:
+        words.append(f"as {relation.organization}")
+    if relation.protocol:
+        words.append(f"over {relation.protocol}")
+    extras = [value for value in (relation.data, "async" if relation.is_async else "") if value]
+    line = " ".join(words) + (f" ({', '.join(extras)})" if extras else "")
+    return line + (f": {relation.description}" if relation.description else "")
+
+
+def merge_edges(edges: Iterable[ViewEdge]) -> tuple[ViewEdge, ...]:
+    """One edge per ordered pair of nodes: verbs merged into one label, the
+    highest classification, and every relation kept in `details`."""
+    by_pair: dict[tuple[str, str], list[ViewEdge]] = defaultdict(list)
+    for edge in edges:
+        by_pair[(edge.source, edge.target)].append(edge)
+    return tuple(_merged(by_pair[pair]) for pair in sorted(by_pair))
+
+
+def _merged(edges: list[ViewEdge]) -> ViewEdge:
+    if len(edges) == 1:
+        return edges[0]
+    first = edges[0]
+    details = tuple(sorted({line for edge in edges for line in edge.details}))
+    weight = sum(edge.weight for edge in edges)
+    statuses = {edge.status for edge in edges}
+    return ViewEdge(
+        first.source,
+        first.target,
+        _merged_label([edge.label for edge in edges], weight),
+        _merged_style([edge.style for edge in edges]),
+        highest(edge.data for edge in edges),
+        statuses.pop() if len(statuses) == 1 else "unchanged",
+        weight,
+        details,
+    )
+
+
+def _merged_label(labels: list[str], weight: int) -> str:
+    """'reads, writes' for different verbs; 'reads 3 datasets' for one verb
+    on several datasets or channels; 'N relations' for grouped systems."""
+    verbs: dict[str, list[str]] = defaultdict(list)
+    for label in labels:
+        verb, _, qualifier = label.partition(" ")
+        verbs[verb].append(qualifier)
+    if not all(verb in VERBS or verb == "uses" for verb in verbs):
+        return plural(weight, "relation")
+    if len(verbs) == 1:
+        ((verb, qualifiers),) = verbs.items()
+        named = sorted({q for q in qualifiers if q})
+        word = "channel" if verb in ("submits", "queries", "subscribes") else "dataset"
+        return f"{verb} {plural(len(named), word)}" if len(named) > 1 else labels[0]
+    order = {verb: index for index, verb in enumerate((*VERBS, "uses"))}
+    return ", ".join(sorted(verbs, key=order.__getitem__))
+
+
+# A merged edge takes the first of its styles in this order: it is
+# asynchronous only when every relation it stands for is.
+STYLE_PRECEDENCE: tuple[EdgeStyle, ...] = ("ledger", "consensus", "member", "sync", "async")
+
+
+def _merged_style(styles: list[EdgeStyle]) -> EdgeStyle:
+    return min(styles, key=STYLE_PRECEDENCE.index)
+
+
+def highest(values: Iterable[Classification | None]) -> Classification | None:
+    """The highest data classification among `values`, if any is set."""
+    ranked = [CLASSIFICATIONS.index(value) for value in values if value]
+    return CLASSIFICATIONS[max(ranked)] if ranked else None
 
 
 def _system_of(element: Element) -> str | None:
     return getattr(element, "system", None)
 
 
-def _clusters(arch: Architecture, nodes: Iterable[ViewNode]) -> tuple[ViewCluster, ...]:
+def view_clusters(arch: Architecture, nodes: Iterable[ViewNode]) -> tuple[ViewCluster, ...]:
     ids = sorted({node.cluster for node in nodes if node.cluster})
     return tuple(ViewCluster(cid, _title(arch, cid)) for cid in ids)
 
@@ -142,25 +257,20 @@ def _graph(
     """The view of `members` and the relations among them, clustered by system."""
     chosen = {element.id: element for element in members}
     nodes = tuple(
-        element_node(arch, element, _cluster_for(arch, element), element.id == focus)
+        element_node(arch, element, cluster_for(arch, element), element.id == focus)
         for _, element in sorted(chosen.items())
     )
-    edges = tuple(
-        sorted(
-            {
-                relation_edge(element.id, relation)
-                for element in chosen.values()
-                for relation in element.uses
-                if relation.to in chosen
-            },
-            key=lambda edge: (edge.source, edge.target, edge.label),
-        )
+    edges = merge_edges(
+        relation_edge(element.id, relation)
+        for element in chosen.values()
+        for relation in element.uses
+        if relation.to in chosen
     )
-    view = View(key, title, nodes, edges, _clusters(arch, nodes))
+    view = View(key, title, nodes, edges, view_clusters(arch, nodes))
     return collapse(arch, view) if len(nodes) > MAX_NODES else view
 
 
-def _cluster_for(arch: Architecture, element: Element) -> str | None:
+def cluster_for(arch: Architecture, element: Element) -> str | None:
     system = _system_of(element)
     return system if system and arch.get(system) is not None else None
 
@@ -219,15 +329,17 @@ def _regroup(
         by_id[group] if group in by_id else group_node(group, count)
         for group, count in sorted(counts.items())
     )
-    weights: dict[tuple[str, str], int] = defaultdict(int)
-    for edge in view.edges:
-        pair = (group_of[edge.source], group_of[edge.target])
-        if pair[0] != pair[1]:
-            weights[pair] += edge.weight
-    edges = tuple(
-        ViewEdge(source, target, plural(count, "relation"), "sync", weight=count)
-        for (source, target), count in sorted(weights.items())
+    grouped = merge_edges(
+        replace(
+            edge,
+            source=group_of[edge.source],
+            target=group_of[edge.target],
+        )
+        for edge in view.edges
+        if group_of[edge.source] != group_of[edge.target]
     )
+    # Between groups, the verbs would say little: the edge says how many.
+    edges = tuple(replace(edge, label=plural(edge.weight, "relation")) for edge in grouped)
     return nodes, edges
 
 
@@ -245,40 +357,7 @@ def element_view(arch: Architecture, element_id: str) -> View:
     return _graph(arch, f"element/{element_id}", element.title, members, focus=element_id)
 
 
-def ledger_view(arch: Architecture, ledger_id: str) -> View:
-    """The ledger's topology: organizations as clusters holding their nodes."""
-    ledger = arch.by_id[ledger_id]
-    assert isinstance(ledger, Ledger)
-    nodes = [element_node(arch, ledger, focus=True)]
-    edges: list[ViewEdge] = []
-    for member in arch.of_kind("ledger-node"):
-        if isinstance(member, LedgerNode) and member.ledger == ledger_id:
-            cluster = f"org-{member.organization}" if member.organization else None
-            nodes.append(element_node(arch, member, cluster))
-            edges.append(ViewEdge(member.id, ledger_id, member.role or "node", "member"))
-    for user, relation in arch.used_by(ledger_id):
-        nodes.append(element_node(arch, user))
-        edges.append(relation_edge(user.id, relation))
-    names = {org.id: org.name or org.id for org in ledger.organizations}
-    clusters = sorted({n.cluster for n in nodes if n.cluster})
-    return View(
-        f"ledger/{ledger_id}",
-        f"{ledger.title} topology",
-        _unique(nodes),
-        tuple(sorted(set(edges), key=lambda e: (e.source, e.target, e.label))),
-        tuple(ViewCluster(c, names.get(c.removeprefix("org-"), c)) for c in clusters),
-        direction="TB",
-    )
-
-
-def datalake_view(arch: Architecture, lake_id: str) -> View:
-    lake = arch.by_id[lake_id]
-    assert isinstance(lake, Datalake)
-    users = [user for user, _ in arch.used_by(lake_id)]
-    return _graph(arch, f"datalake/{lake_id}", f"{lake.title} data flows", [lake, *users], lake_id)
-
-
-def _unique(nodes: list[ViewNode]) -> tuple[ViewNode, ...]:
+def unique_nodes(nodes: list[ViewNode]) -> tuple[ViewNode, ...]:
     by_id: dict[str, ViewNode] = {}
     for node in nodes:
         by_id.setdefault(node.id, node)
@@ -292,12 +371,15 @@ def collapse(arch: Architecture, view: View, keep_loose: bool = False) -> View:
     """One node per system; elements outside any system are grouped by kind,
     or, with `keep_loose` and while the view stays small, kept as they are."""
     group_of = {node.id: _group(arch, node) for node in view.nodes}
-    loose = [node for node in view.nodes if group_of[node.id].startswith("kind.")]
-    systems = {group for group in group_of.values() if not group.startswith("kind.")}
+    loose = [node for node in view.nodes if group_of[node.id].startswith(LOOSE)]
+    systems = {group for group in group_of.values() if not group.startswith(LOOSE)}
     if keep_loose and len(systems) + len(loose) <= MAX_NODES:
         group_of.update({node.id: node.id for node in loose})
     nodes, edges = _regroup(view, group_of, lambda group, count: _group_node(arch, group, count))
     return View(view.key, view.title, nodes, edges, (), collapsed=True, direction="TB")
+
+
+LOOSE = "kind."  # the group of elements outside any system, by kind
 
 
 def _group(arch: Architecture, node: ViewNode) -> str:
@@ -305,79 +387,29 @@ def _group(arch: Architecture, node: ViewNode) -> str:
     if element is None:
         return node.id
     # '.' cannot occur in an element id, and ':' would read as a DOT port.
-    return _cluster_for(arch, element) or f"kind.{element.kind}"
+    system = cluster_for(arch, element)
+    if system:
+        return system
+    if element.kind == "vendor":  # many vendors: one group per provider
+        provider = (getattr(element, "provider", None) or "other").lower()
+        return f"{LOOSE}vendor.{_slug(provider)}"
+    return f"{LOOSE}{element.kind}"
+
+
+def _slug(text: str) -> str:
+    return "-".join("".join(c if c.isalnum() else " " for c in text).split()) or "other"
 
 
 def _group_node(arch: Architecture, group: str, count: int) -> ViewNode:
-    caption = plural(count, "element")
-    if group.startswith("kind."):
-        kind = group.removeprefix("kind.")
-        return ViewNode(group, f"{kind} (no system)", caption, icon_for_kind(kind), f"kind:{kind}")
-    return ViewNode(group, _title(arch, group), caption, icon_for_kind("system"), group)
-
-
-# --- the views a site can show ----------------------------------------------------
-
-
-# "site": one view of the whole architecture, keyed by its name; "element":
-# drawn for any element; "kind": drawn for the kinds whose page shows it
-# (their `views` in kinds.py).
-ViewScope = Literal["site", "element", "kind"]
-
-
-@dataclass(frozen=True, slots=True)
-class ViewSpec:
-    """A view, declared once: pages embed it as `arch:view/NAME` or `arch:view/NAME/ID`."""
-
-    name: str
-    build: Callable[[Architecture, str], View]  # (architecture, element id) -> the view
-    scope: ViewScope
-
-    @property
-    def pattern(self) -> str:
-        return self.name if self.scope == "site" else f"{self.name}/ID"
-
-    def draws(self, kind: str) -> bool:
-        """Whether the view is drawn for an element of `kind`."""
-        if self.scope == "kind":
-            return self.name in KIND_SPECS[kind].views
-        return self.scope == "element"
-
-
-VIEW_SPECS: dict[str, ViewSpec] = {
-    spec.name: spec
-    for spec in (
-        ViewSpec("landscape", lambda arch, _: landscape(arch), "site"),
-        ViewSpec("element", element_view, "element"),
-        ViewSpec("system", system_view, "kind"),
-        ViewSpec("ledger", ledger_view, "kind"),
-        ViewSpec("datalake", datalake_view, "kind"),
+    if group.startswith(LOOSE):
+        kind, _, provider = group.removeprefix(LOOSE).partition(".")
+        spec = KIND_SPECS[kind]
+        name = f"{provider} {spec.plural.lower()}" if provider else f"{spec.plural} (no system)"
+        caption = plural(count, spec.title.lower())
+        return ViewNode(group, name, caption, icon_for_kind(kind), f"kind:{kind}")
+    return ViewNode(
+        group, _title(arch, group), plural(count, "element"), icon_for_kind("system"), group
     )
-}
-
-
-def view_keys(arch: Architecture) -> list[str]:
-    """Every view the site can show, by key."""
-    keys = [name for name, spec in VIEW_SPECS.items() if spec.scope == "site"]
-    for element in arch.elements:
-        keys.extend(
-            f"{name}/{element.id}" for name, spec in VIEW_SPECS.items() if spec.draws(element.kind)
-        )
-    return keys
-
-
-def build_view(arch: Architecture, key: str) -> View | None:
-    """The view named `key`, or None when no such view exists."""
-    name, _, element_id = key.partition("/")
-    spec = VIEW_SPECS.get(name)
-    if spec is None:
-        return None
-    if spec.scope == "site":
-        return spec.build(arch, "") if key == name else None
-    element = arch.get(element_id)
-    if element is None or not spec.draws(element.kind):
-        return None
-    return spec.build(arch, element_id)
 
 
 # --- the diff view -------------------------------------------------------------------------
@@ -408,12 +440,12 @@ def diff_view(base: Architecture, head: Architecture, changed: Iterable[str]) ->
     for element_id in sorted(chosen):
         arch = head if element_id in head.by_id else base
         element = arch.by_id[element_id]
-        node = element_node(arch, element, _cluster_for(arch, element))
+        node = element_node(arch, element, cluster_for(arch, element))
         nodes.append(replace(node, status=status(element_id)))
     edges = _diff_edges(base, head, chosen)
     view = View("diff", "Architecture changes", tuple(nodes), edges, ())
-    clusters = _clusters(head, view.nodes) + tuple(
-        c for c in _clusters(base, view.nodes) if head.get(c.id) is None
+    clusters = view_clusters(head, view.nodes) + tuple(
+        c for c in view_clusters(base, view.nodes) if head.get(c.id) is None
     )
     return replace(view, clusters=clusters)
 
@@ -434,4 +466,4 @@ def _diff_edges(base: Architecture, head: Architecture, chosen: set[str]) -> tup
         replace(after[key], status="added" if key not in before else "unchanged") for key in after
     ]
     result += [replace(before[key], status="removed") for key in before.keys() - after.keys()]
-    return tuple(sorted(result, key=lambda edge: (edge.source, edge.target, edge.label)))
+    return merge_edges(result)

@@ -1,0 +1,137 @@
+"""A diagram's legend: what each colour and line style it uses means, and
+the relations behind each grouped edge, as HTML beside the SVG.
+
+The legend is built from the view with the same rules the renderer draws
+by, so it names exactly what the picture shows, no more.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from .findings import plural
+from .format import CLASSIFICATIONS
+from .render import DATA_COLOURS, EDGE_STYLES, STATUS_CARD, coloured, grouped_edges
+from .views import EdgeStyle, Status, View
+
+STYLE_MEANINGS: dict[EdgeStyle, str] = {
+    "sync": "a call or access that waits for its answer",
+    "async": "asynchronous: fire-and-forget or long-running work",
+    "ledger": "a transaction submitted to, or a query of, a ledger",
+    "member": "a node serving a channel (no arrow)",
+    "consensus": "replication among the ordering nodes (consensus)",
+}
+STATUS_MEANINGS: dict[Status, str] = {
+    "added": "added by the change",
+    "removed": "removed by the change",
+    "changed": "changed by the change",
+    "unchanged": "",
+}
+SWATCH = 'class="archatlas-swatch" aria-hidden="true"'
+UNCLASSIFIED = "#6E7781"  # the colour of a line that declares no classification
+
+
+@dataclass(frozen=True, slots=True)
+class LegendItem:
+    swatch: str  # an inline SVG sample of the line or card
+    meaning: str
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A grouped edge: one line in the picture for several relations."""
+
+    number: int
+    summary: str
+    relations: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Legend:
+    items: tuple[LegendItem, ...]
+    notes: tuple[str, ...]
+    groups: tuple[Group, ...]
+
+
+def legend(view: View) -> Legend:
+    """The legend of what `view` draws."""
+    styles = sorted({edge.style for edge in view.edges}, key=list(EDGE_STYLES).index)
+    items = [LegendItem(_line(style), STYLE_MEANINGS[style]) for style in styles]
+    notes = list(view.notes)
+    data = {edge.data for edge in view.edges}
+    if coloured(view):
+        for level in CLASSIFICATIONS:
+            if level in data:
+                items.append(LegendItem(_line("sync", DATA_COLOURS[level]), f"{level} data"))
+        if None in data:
+            items.append(LegendItem(_line("sync", UNCLASSIFIED), "no classification declared"))
+    elif data and (only := next(iter(data))):
+        notes.append(f"Every relation drawn carries {only} data.")
+    for status in ("added", "removed", "changed"):
+        if any(node.status == status for node in view.nodes):
+            colour, fill, _ = STATUS_CARD[status]
+            items.append(LegendItem(_card(colour, fill), STATUS_MEANINGS[status]))
+    titles = {node.id: node.label for node in view.nodes}
+    numbers = grouped_edges(view)
+    groups = tuple(
+        Group(
+            numbers[(edge.source, edge.target)],
+            f"{titles[edge.source]} → {titles[edge.target]}: {plural(edge.weight, 'relation')}",
+            edge.details,
+        )
+        for edge in view.edges
+        if edge.grouped
+    )
+    if groups:
+        notes.append("A line that stands for several relations is listed below; click it to open.")
+    return Legend(tuple(items), tuple(notes), groups)
+
+
+def _line(style: EdgeStyle, colour: str | None = None) -> str:
+    """A sample of a line: the style's own colour, or a classification's."""
+    dash = {"async": "5 3", "member": "1.5 3"}.get(style, "")
+    width = 3 if style in ("ledger", "consensus") else 1.5
+    stroke = colour or EDGE_STYLES[style]["color"]
+    dasharray = f' stroke-dasharray="{dash}"' if dash else ""
+    return (
+        f'<svg {SWATCH} width="32" height="10" viewBox="0 0 32 10">'
+        f'<line x1="1" y1="5" x2="31" y2="5" stroke="{stroke}" stroke-width="{width}"{dasharray}/>'
+        "</svg>"
+    )
+
+
+def _card(colour: str, fill: str) -> str:
+    return (
+        f'<svg {SWATCH} width="32" height="14" viewBox="0 0 32 14">'
+        f'<rect x="1" y="1" width="30" height="12" rx="3" fill="{fill}" stroke="{colour}" '
+        'stroke-width="2"/></svg>'
+    )
+
+
+def legend_html(view: View, id_prefix: str) -> str:
+    """The legend as a figure caption; grouped edges open as lists."""
+    shown = legend(view)
+    parts = [
+        '<figcaption class="archatlas-legend">',
+        '<span class="archatlas-legend-title">Legend</span>',
+    ]
+    parts.append('<ul class="archatlas-legend-items">')
+    parts.append(
+        '<li><span class="archatlas-legend-card" aria-hidden="true"></span>'
+        "a card is an element: its name, then what it is and runs on; "
+        "click it to open its page</li>"
+    )
+    for item in shown.items:
+        parts.append(f"<li>{item.swatch} {html.escape(item.meaning)}</li>")
+    parts.append("</ul>")
+    parts += [f'<p class="archatlas-legend-note">{html.escape(note)}</p>' for note in shown.notes]
+    for group in shown.groups:
+        relations = "".join(f"<li>{html.escape(line)}</li>" for line in group.relations)
+        parts.append(
+            f'<details class="archatlas-group" id="{id_prefix}g{group.number}" '
+            f'data-group="g{group.number}"><summary>{html.escape(group.summary)}</summary>'
+            f"<ul>{relations}</ul></details>"
+        )
+    parts.append("</figcaption>")
+    return "\n".join(parts)
