@@ -10,7 +10,7 @@ import pytest
 
 from archatlas.diff_report import DIFF_FORMATS
 from archatlas.format import Element
-from archatlas.icons import resource_root
+from archatlas.icons import icon_file
 from archatlas.kinds import KIND_SPECS, KINDS, KindSpec
 from archatlas.load import LoadLimits, load_text
 from archatlas.model import Architecture, build
@@ -54,7 +54,7 @@ def _architecture(*kinds: str) -> Architecture:
 def test_kind_has_icon_views_sections_and_pages(kind: str) -> None:
     spec: KindSpec = KIND_SPECS[kind]
     assert spec.plural, f"kind '{kind}' has no plural"
-    assert (resource_root() / spec.icon).is_file(), f"kind '{kind}': no icon file {spec.icon}"
+    assert icon_file(spec.icon).is_file(), f"kind '{kind}': no icon file {spec.icon}"
     for section in spec.sections:
         template = TEMPLATES / "sections" / f"{section}.md.j2"
         assert template.is_file(), f"kind '{kind}': no template {template.name}"

@@ -86,7 +86,7 @@ def readme() -> str:
 
 def material_folder() -> Path:
     """Where mkdocs-material keeps Material Design Icons."""
-    import material
+    import material  # type: ignore[import-untyped]
 
     return Path(material.__file__).parent / "templates" / ".icons" / "material"
 

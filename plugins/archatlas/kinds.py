@@ -31,7 +31,7 @@ class KindSpec:
     model: type[Element]
     title: str  # one element of the kind, in prose: "Data lake"
     plural: str  # catalogue title and navigation entry
-    icon: str  # default icon, a path in the `diagrams` library's resources
+    icon: str  # default icon key: one of archatlas' own icons (see icons.py)
     views: tuple[str, ...] = ("element",)  # the views its page shows, by view name
     sections: tuple[str, ...] = ()  # its page's own sections: templates/sections/<name>.md.j2
 
@@ -47,20 +47,20 @@ SPECS: tuple[KindSpec, ...] = (
         System,
         "System",
         "Systems",
-        "generic/place/datacenter.png",
+        "archatlas/kind-system.svg",
         views=("system",),
         sections=("members",),
     ),
-    KindSpec(Team, "Team", "Teams", "onprem/client/users.png", views=(), sections=("members",)),
-    KindSpec(Actor, "Actor", "Actors", "onprem/client/user.png"),
-    KindSpec(Service, "Service", "Services", "k8s/compute/pod.png"),
-    KindSpec(Vendor, "Vendor", "Vendors", "onprem/network/internet.png"),
-    KindSpec(Datastore, "Datastore", "Datastores", "generic/database/sql.png"),
+    KindSpec(Team, "Team", "Teams", "archatlas/kind-team.svg", views=(), sections=("members",)),
+    KindSpec(Actor, "Actor", "Actors", "archatlas/kind-actor.svg"),
+    KindSpec(Service, "Service", "Services", "archatlas/kind-service.svg"),
+    KindSpec(Vendor, "Vendor", "Vendors", "archatlas/kind-vendor.svg"),
+    KindSpec(Datastore, "Datastore", "Datastores", "archatlas/kind-datastore.svg"),
     KindSpec(
         Datalake,
         "Data lake",
         "Data lakes",
-        "generic/storage/storage.png",
+        "archatlas/kind-datalake.svg",
         views=("datalake",),
         sections=("datasets",),
     ),
@@ -68,11 +68,11 @@ SPECS: tuple[KindSpec, ...] = (
         Ledger,
         "Ledger",
         "Ledgers",
-        "ibm/blockchain/ledger.png",
+        "archatlas/kind-ledger.svg",
         views=("ledger",),
         sections=("organizations",),
     ),
-    KindSpec(LedgerNode, "Ledger node", "Ledger nodes", "ibm/blockchain/node.png"),
+    KindSpec(LedgerNode, "Ledger node", "Ledger nodes", "archatlas/kind-ledger-node.svg"),
 )
 
 KIND_SPECS: dict[str, KindSpec] = {spec.name: spec for spec in SPECS}
