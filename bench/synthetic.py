@@ -8,6 +8,12 @@ channels, three orderers and three peers), plus a folder of teams and one
 of actors. Files hold several documents each, as real architectures do.
 Every relation is valid, so `archatlas check` reports no error (and no
 warning) on the result. The same seed gives the same bytes.
+
+`systems=N` sets the number of systems (their size follows), and
+`vendors=N` writes N vendors instead of one per system: spread over the
+systems, from several providers (gcp, aws, azure, tableau and others named
+in free text), each used by services of its own system and of the systems
+written after it. Without them the output is as it always was.
 """
 
 from __future__ import annotations
@@ -50,6 +56,21 @@ VENDORS = (
     ("gcp", "Pub/Sub", "stream"),
     ("aws", "Textract", "long-running"),
 )
+# With `vendors=`: more products, and providers archatlas knows only as free text.
+VENDOR_CATALOGUE = (
+    *VENDORS,
+    ("gcp", "Vertex AI", "sync"),
+    ("aws", "SageMaker", "long-running"),
+    ("azure", "Cognitive Search", "sync"),
+    ("stripe", "Payments API", "sync"),
+    ("twilio", "Messaging", "sync"),
+    ("snowflake", "Data Cloud", "batch"),
+    ("refinitiv", "Market Data Feed", "stream"),
+    ("salesforce", "Sales Cloud", "sync"),
+    ("azure", "Event Hubs", "stream"),
+    ("tableau", "Tableau Server", "batch"),
+)
+SHARED_VENDORS = 2  # with `vendors=`, a system's services may also call this many earlier vendors
 SENTENCES = (
     "Serves {noun} data to the rest of the {domain} domain.",
     "Owned by the {domain} team; paged through the on-call rota.",
@@ -104,15 +125,32 @@ def _sizes(budget: int, systems: int) -> list[int]:
     return [budget // systems + (1 if index < budget % systems else 0) for index in range(systems)]
 
 
-def write_architecture(root: Path, elements: int, seed: int = 0) -> Written:
-    """Write a valid synthetic architecture of `elements` elements under `root`."""
+def write_architecture(
+    root: Path,
+    elements: int,
+    seed: int = 0,
+    systems: int | None = None,
+    vendors: int | None = None,
+) -> Written:
+    """Write a valid synthetic architecture of `elements` elements under `root`.
+
+    `systems`: how many systems (about 20 elements each by default);
+    `vendors`: how many vendors in all (by default one per system).
+    """
     if elements < 10:
         raise ValueError("a synthetic architecture needs at least 10 elements")
     rng = random.Random(seed)
     teams = max(1, elements // 50)
     actors = max(1, elements // 100)
     budget = elements - teams - actors
-    systems = max(1, round(budget / SYSTEM_SIZE))
+    if systems is None:
+        systems = max(1, round(budget / SYSTEM_SIZE))
+    elif not 1 <= systems <= budget // 8:
+        raise ValueError(f"{elements} elements hold 1 to {budget // 8} systems, not {systems}")
+    if vendors is not None and vendors < 0:
+        raise ValueError(f"vendors must not be negative, not {vendors}")
+    per_system = _sizes(vendors, systems) if vendors is not None else None
+    shared: list[_Target] = []  # vendors of the systems written so far (with `vendors`)
     written = Written(root)
     files: dict[str, list[dict[str, Any]]] = {}
 
@@ -123,7 +161,12 @@ def write_architecture(root: Path, elements: int, seed: int = 0) -> Written:
         slug = f"{domain}-{index}"
         owner = team_ids[index % teams]
         gateways.append(f"{slug}-gateway")
-        for name, documents in _system(rng, slug, domain, owner, size, index, gateways).items():
+        vendor_plan = None
+        if per_system is not None:
+            first = sum(per_system[:index])
+            vendor_plan = _VendorPlan(per_system[index], first, shared)
+        system = _system(rng, slug, domain, owner, size, index, gateways, vendor_plan)
+        for name, documents in system.items():
             files[f"{slug}/{name}"] = documents
 
     files["teams/teams.yaml"] = [
@@ -193,6 +236,42 @@ def _stateful(image: str, replicas: int) -> dict[str, Any]:
     }
 
 
+@dataclass
+class _VendorPlan:
+    """With `vendors=`: how many vendors a system has, and those it may share."""
+
+    count: int
+    first: int  # the position in VENDOR_CATALOGUE (modulo) of its first vendor
+    shared: list[_Target]  # vendors of earlier systems; this system's are added
+
+
+def _vendor(
+    rng: random.Random, slug: str, common: dict[str, str], offer: tuple[str, str, str]
+) -> tuple[dict[str, Any], _Target]:
+    provider, product, mode = offer
+    vendor_id = f"{slug}-{provider}-{product.lower().replace(' ', '-').replace('/', '-')}"
+    approved = rng.choice(CLASSIFICATIONS[1:])
+    ceiling = CLASSIFICATIONS.index(approved)
+    document = {
+        "kind": "vendor",
+        "id": vendor_id,
+        "name": f"{product} ({provider})",
+        **common,
+        "provider": provider,
+        "product": product,
+        "mode": mode,
+        "latency": f"p95 {rng.randint(1, 9)}s",
+        "approved-data": approved,
+    }
+    target = _Target(
+        vendor_id,
+        "vendor",
+        ("calls",),
+        lambda r: {"data": CLASSIFICATIONS[r.randint(0, ceiling)], "async": True},
+    )
+    return document, target
+
+
 def _system(
     rng: random.Random,
     slug: str,
@@ -201,6 +280,7 @@ def _system(
     size: int,
     index: int,
     gateways: list[str],
+    vendors: _VendorPlan | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
     """The files of one system, by file name; `size` elements in all."""
     common = {"system": slug, "owner": owner}
@@ -280,35 +360,28 @@ def _system(
         left -= 1
     files["data.yaml"] = data
 
-    if left >= 5:
-        provider, product, mode = VENDORS[index % len(VENDORS)]
-        vendor_id = f"{slug}-{provider}-{product.lower().replace(' ', '-').replace('/', '-')}"
-        approved = rng.choice(CLASSIFICATIONS[1:])
-        ceiling = CLASSIFICATIONS.index(approved)
-        files["vendors.yaml"] = [
-            {
-                "kind": "vendor",
-                "id": vendor_id,
-                "name": f"{product} ({provider})",
-                **common,
-                "provider": provider,
-                "product": product,
-                "mode": mode,
-                "latency": f"p95 {rng.randint(1, 9)}s",
-                "approved-data": approved,
-            }
-        ]
-        targets.append(
-            _Target(
-                vendor_id,
-                "vendor",
-                ("calls",),
-                lambda r: {"data": CLASSIFICATIONS[r.randint(0, ceiling)], "async": True},
-            )
-        )
-        left -= 1
+    remote_vendors: list[_Target] = []
+    if vendors is None:
+        if left >= 5:
+            document, target = _vendor(rng, slug, common, VENDORS[index % len(VENDORS)])
+            files["vendors.yaml"] = [document]
+            targets.append(target)
+            left -= 1
+    else:
+        remote_vendors = vendors.shared[-SHARED_VENDORS:]
+        documents = []
+        for number in range(vendors.count):
+            if left < 5:
+                break
+            offer = VENDOR_CATALOGUE[(vendors.first + number) % len(VENDOR_CATALOGUE)]
+            document, target = _vendor(rng, slug, common, offer)
+            documents.append(document)
+            targets.append(target)
+            vendors.shared.append(target)
+            left -= 1
+        files["vendors.yaml"] = documents
 
-    services = _services(rng, slug, domain, common, max(left, 1), targets, gateways)
+    services = _services(rng, slug, domain, common, max(left, 1), targets, gateways, remote_vendors)
     for start in range(0, len(services), SERVICES_PER_FILE):
         files[f"services-{start // SERVICES_PER_FILE + 1}.yaml"] = services[
             start : start + SERVICES_PER_FILE
@@ -324,6 +397,7 @@ def _services(
     count: int,
     targets: list[_Target],
     gateways: list[str],
+    remote_vendors: list[_Target] | None = None,
 ) -> list[dict[str, Any]]:
     ids = [f"{slug}-gateway"] + [
         f"{slug}-{NOUNS[(number * 7) % len(NOUNS)]}-{ROLES[number % len(ROLES)]}-{number}"
@@ -356,6 +430,7 @@ def _services(
     for number, service_id in enumerate(ids):
         wanted = rng.randint(2, 4)
         pool = [t for t in [*targets, *others] if t.id != service_id] + remote[-3:]
+        pool += remote_vendors or []
         while len(relations[number]) < wanted and pool:
             add(number, pool.pop(rng.randrange(len(pool))))
 

@@ -112,3 +112,49 @@ def test_other_sizes_are_exact_and_valid(tmp_path: Path, size: int) -> None:
 def test_too_small_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         synthetic.write_architecture(tmp_path, 5)
+
+
+def test_systems_and_vendors_can_be_chosen(tmp_path: Path) -> None:
+    root = tmp_path / "architecture"
+    written = synthetic.write_architecture(root, 300, seed=3, systems=12, vendors=20)
+    result = check_directory(root)
+    assert result.findings == ()
+    arch = result.architecture
+    assert written.elements == len(arch.elements) == 300
+    assert len(arch.of_kind("system")) == 12
+    vendors = arch.of_kind("vendor")
+    assert written.kinds["vendor"] == len(vendors) == 20
+    providers = {vendor.provider for vendor in vendors}  # type: ignore[attr-defined]
+    assert {"gcp", "aws", "azure", "tableau"} <= providers
+    assert providers - {"gcp", "aws", "azure", "tableau"}, "no provider in free text"
+    users: dict[str, set[str | None]] = {vendor.id: set() for vendor in vendors}
+    for element in arch.elements:
+        for relation in element.uses:
+            if relation.to in users:
+                users[relation.to].add(getattr(element, "system", None))
+    assert all(users.values()), "a vendor nobody uses"
+    crossing = [
+        vendor.id
+        for vendor in vendors
+        if users[vendor.id] - {vendor.system}  # type: ignore[attr-defined]
+    ]
+    assert len(crossing) >= 5, crossing
+
+
+def test_systems_alone_and_no_vendors(tmp_path: Path) -> None:
+    root = tmp_path / "architecture"
+    written = synthetic.write_architecture(root, 200, systems=5, vendors=0)
+    result = check_directory(root)
+    assert result.findings == ()
+    assert written.elements == 200
+    assert len(result.architecture.of_kind("system")) == 5
+    assert result.architecture.of_kind("vendor") == ()
+
+
+def test_impossible_systems_or_vendors_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError):
+        synthetic.write_architecture(tmp_path / "a", 100, systems=0)
+    with pytest.raises(ValueError):
+        synthetic.write_architecture(tmp_path / "b", 100, systems=50)
+    with pytest.raises(ValueError):
+        synthetic.write_architecture(tmp_path / "c", 100, vendors=-1)
