@@ -334,25 +334,22 @@ def test_every_diagram_of_the_example_is_measured(example_diagrams: list[Diagram
 NOT_YET = "targets of the diagram readability work, not met yet"
 
 
-@pytest.mark.xfail(strict=False, reason=f"{NOT_YET}: overlapping labels")
 def test_no_overlapping_labels_in_the_example(example_diagrams: list[Diagram]) -> None:
     counts = {d.key: len(metrics.overlapping_labels(d.svg)) for d in example_diagrams}
     assert sum(counts.values()) == 0, f"{sum(counts.values())} overlaps: {_worst(counts)}"
 
 
-@pytest.mark.xfail(strict=False, reason=f"{NOT_YET}: spilled text")
+@pytest.mark.xfail(strict=False, reason=f"{NOT_YET}: 7 spilled lines")
 def test_no_text_spills_out_of_its_card_in_the_example(example_diagrams: list[Diagram]) -> None:
     counts = {d.key: len(metrics.spilled_text(d.svg)) for d in example_diagrams}
     assert sum(counts.values()) == 0, f"{sum(counts.values())} spilled lines: {_worst(counts)}"
 
 
-@pytest.mark.xfail(strict=False, reason=f"{NOT_YET}: duplicate pairs")
 def test_one_edge_per_ordered_pair_in_the_example(example_diagrams: list[Diagram]) -> None:
     counts = {d.key: len(metrics.duplicate_pairs(d.svg)) for d in example_diagrams}
     assert sum(counts.values()) == 0, f"{sum(counts.values())} duplicate pairs: {_worst(counts)}"
 
 
-@pytest.mark.xfail(strict=False, reason=f"{NOT_YET}: legends")
 def test_every_diagram_of_the_example_has_a_legend(example_diagrams: list[Diagram]) -> None:
     missing = [d.key for d in example_diagrams if not d.has_legend]
     assert missing == [], f"{len(missing)} diagrams without a legend: {', '.join(missing[:8])}"
