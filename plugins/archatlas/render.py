@@ -17,9 +17,9 @@ import os
 import shutil
 import subprocess
 import textwrap
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import graphviz
@@ -27,7 +27,7 @@ import graphviz
 from . import __version__
 from .cache import DiagramCache
 from .format import Classification
-from .icons import icon_file, resource_root
+from .icons import icon_file, png_source, resource_root
 from .markdown import one_line
 from .settings import DEFAULTS, DiagramFormat
 from .svg import (
@@ -36,6 +36,7 @@ from .svg import (
     clean_svg,
     data_uri,
     is_plain_drawing,
+    natural_size,
     standalone_svg,
 )
 from .views import EdgeStyle, View, ViewEdge, ViewNode
@@ -47,9 +48,12 @@ EDGE_STYLES: dict[EdgeStyle, dict[str, str]] = {
     "sync": {"style": "solid", "color": "#6E7781"},
     "async": {"style": "dashed", "color": "#6E7781"},
     "ledger": {"style": "bold", "color": "#7E57C2"},
-    "member": {"style": "dotted", "dir": "none", "color": "#6E7781"},
-    "consensus": {"style": "bold", "dir": "both", "color": "#7E57C2", "arrowsize": "0.6"},
+    "member": {"style": "dotted", "color": "#6E7781"},
+    "consensus": {"style": "bold", "color": "#00897B", "arrowsize": "0.7"},
 }
+# Which way arrows point (forward, back): a node serving a channel has no
+# arrow; consensus replicates both ways.
+ARROWS: dict[EdgeStyle, tuple[bool, bool]] = {"member": (False, False), "consensus": (True, True)}
 DATA_COLOURS: dict[Classification, str] = {
     "public": "#43A047",
     "internal": "#1E88E5",
@@ -103,12 +107,12 @@ CARD_FILL = "#FFFFFF"
 CARD_BORDER = "#AEB7C2"
 NAME_SIZE = 12
 CAPTION_SIZE = 9
-NAME_WRAP = 18  # characters per line of a name
-CAPTION_WRAP = 28
+NAME_WRAP = 16  # characters per line of a name
+CAPTION_WRAP = 26
 NAME_LINES = 3
 CAPTION_LINES = 2
 ICON_SIZE = 24  # points
-TEXT_WIDTH = 136  # points: the text column of a card, at least
+TEXT_WIDTH = 118  # points: the text column of a card, at least
 
 
 def _one_line(text: str) -> str:
@@ -179,8 +183,8 @@ def graph_attrs(view: View) -> dict[str, str]:
     large = len(view.nodes) > LARGE_NODES or len(view.edges) > LARGE_EDGES
     return {
         "pad": "0.2",
-        "nodesep": "0.35",
-        "ranksep": "0.9" if large else "0.7",
+        "nodesep": "0.25",
+        "ranksep": "0.6" if large else "0.45",
         "splines": "polyline" if large else "spline",
         "bgcolor": "transparent",
         "fontname": FONT,
@@ -242,7 +246,9 @@ def dot_source(view: View, edge_labels: str = "label") -> str:
         groups = grouped_edges(view)
         for edge in view.edges:
             attrs = _edge_attrs(edge, colour, groups.get((edge.source, edge.target)), edge_labels)
-            drawn[edge.source].connect(drawn[edge.target], diagrams.Edge(forward=True, **attrs))
+            forward, reverse = ARROWS.get(edge.style, (True, False))
+            line = diagrams.Edge(forward=forward, reverse=reverse, **attrs)
+            drawn[edge.source].connect(drawn[edge.target], line)
         return str(drawing.dot.source)
     finally:
         diagrams.setcluster(None)
@@ -251,8 +257,12 @@ def dot_source(view: View, edge_labels: str = "label") -> str:
 
 def coloured(view: View) -> bool:
     """Whether the view's edges are coloured by classification: only where
-    they carry more than one, or a colour would say nothing."""
-    return len({edge.data for edge in view.edges}) > 1
+    its relations carry more than one (or some declare none), or a colour
+    would say nothing."""
+    return len({edge.data for edge in view.edges if edge.style in RELATION_STYLES}) > 1
+
+
+RELATION_STYLES = frozenset({"sync", "async", "ledger"})  # the styles that carry data
 
 
 def grouped_edges(view: View) -> dict[tuple[str, str], int]:
@@ -359,17 +369,31 @@ def diagram_cache(folder: Path) -> DiagramCache:
 
 
 def _dot(source: str, output: str, options: RenderOptions) -> tuple[bytes, bool]:
-    """Graphviz' output for `source`, and whether it came from the cache."""
+    """Graphviz' output for `source`, and whether it came from the cache.
+
+    A failure is cached too, for the same source and time limit: a diagram
+    that Graphviz cannot draw costs one attempt, not one per build."""
     cache = options.cache
-    key = cache.key(source, output) if cache else ""
-    if cache is not None:
-        found = cache.get(key)
-        if found is not None and _trusted(found, output):
-            return found, True
-    data = run_dot(source, output, options.timeout)
-    if cache is not None:
-        cache.put(key, data)
+    if cache is None:
+        return run_dot(source, output, options.timeout), False
+    key = cache.key(source, output)
+    failed = cache.key(source, f"{output} failed within {options.timeout:g} s")
+    found = cache.get(key)
+    if found is not None and _trusted(found, output):
+        return found, True
+    remembered = cache.get(failed)
+    if remembered is not None:
+        raise RenderError(remembered.decode("utf-8", "replace") + REMEMBERED)
+    try:
+        data = run_dot(source, output, options.timeout)
+    except RenderError as error:
+        cache.put(failed, str(error).encode("utf-8"))
+        raise
+    cache.put(key, data)
     return data, False
+
+
+REMEMBERED = " (remembered from an earlier build: change the view or the time limit to retry)"
 
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -387,23 +411,80 @@ def _trusted(payload: bytes, output: str) -> bool:
 
 def render_source(
     key: str,
-    source: str,
+    sources: str | Sequence[str],
     options: RenderOptions = RenderOptions(),
     custom_icons: dict[str, str] | None = None,
 ) -> Rendered:
-    """One diagram; a Graphviz failure becomes a Rendered with its error."""
+    """One diagram from the first of its layouts that fits the page's column,
+    or the one that fits best; a Graphviz failure becomes a Rendered with its
+    error. The layouts are DOT sources of one view (see `layouts`)."""
     icons = custom_icons or {}
+    candidates = [sources] if isinstance(sources, str) else list(sources)
     try:
         if options.output == "png":
             # Same source, same layout: the image map matches the picture.
+            source = png_source(candidates[0])
             image, cached_image = _dot(source, "png", options)
             cmapx, cached_map = _dot(source, "cmapx", options)
             markup = clean_markup(cmapx.decode("utf-8"), key, icons)
             return Rendered(key, "png", markup, image, cached=cached_image and cached_map)
-        svg, cached = _dot(source, "svg", options)
+        svg, cached = _best_layout(candidates, options)
         return Rendered(key, "svg", clean_svg(svg.decode("utf-8"), key, icons), cached=cached)
     except RenderError as error:
         return Rendered(key, options.output, "", error=str(error))
+
+
+# The content column of a Material page, in CSS pixels: a layout that fits
+# it at this share of its natural size or more is taken without trying more.
+COLUMN = (690.0, 720.0)
+GOOD_FIT = 0.8
+
+
+def _best_layout(candidates: list[str], options: RenderOptions) -> tuple[bytes, bool]:
+    """The best fitting of the first half of `candidates` that Graphviz draws;
+    the second half (the same layouts, labels placed after layout) only when
+    it draws none of the first."""
+    half = max(1, len(candidates) // 2)
+    failure: RenderError | None = None
+    for group in (candidates[:half], candidates[half:]):
+        best: tuple[float, bytes, bool] | None = None
+        for source in group:
+            try:
+                svg, cached = _dot(source, "svg", options)
+            except RenderError as error:
+                failure = failure or error
+                continue
+            score = fit(svg)
+            if best is None or score > best[0]:
+                best = (score, svg, cached)
+            if score >= GOOD_FIT:
+                break
+        if best is not None:
+            return best[1], best[2]
+    assert failure is not None
+    raise failure
+
+
+def fit(svg: bytes) -> float:
+    """The share of its natural size at which a drawing fits the column."""
+    width, height = natural_size(svg.decode("utf-8", "replace"))
+    if width <= 0 or height <= 0:
+        return 1.0
+    return min(1.0, COLUMN[0] / width, COLUMN[1] / height)
+
+
+def layouts(view: View) -> tuple[str, ...]:
+    """The DOT sources to try for a view, best guess first: its own direction,
+    then the other one for a view small enough that trying costs little; and
+    each again with labels placed after layout, which dot 2.x survives where
+    it crashes on placing edge labels among clusters."""
+    views = [view]
+    if len(view.nodes) <= FLIP_NODES:
+        views.append(replace(view, direction="TB" if view.direction == "LR" else "LR"))
+    return tuple(dot_source(v, labels) for labels in ("label", "xlabel") for v in views)
+
+
+FLIP_NODES = 40
 
 
 Progress = Callable[[int, int], None]
@@ -419,7 +500,7 @@ def render_all(
     `progress(done, total)` is called from this thread as diagrams finish.
     """
     find_dot()
-    sources = [(view.key, dot_source(view), view.custom_icons) for view in views]
+    sources = [(view.key, layouts(view), view.custom_icons) for view in views]
     results: dict[str, Rendered] = {}
     with ThreadPoolExecutor(max_workers=options.jobs or os.cpu_count() or 1) as pool:
         futures = [
@@ -437,7 +518,7 @@ def render_all(
 def diagram_file(view: View, output: DiagramFormat, timeout: float = DEFAULTS.dot_timeout) -> bytes:
     """A view as an SVG or PNG file that needs no site: icons embedded, no links."""
     options = RenderOptions(output=output, timeout=timeout)
-    rendered = render_source(view.key, dot_source(view), options, view.custom_icons)
+    rendered = render_source(view.key, layouts(view), options, view.custom_icons)
     if rendered.error:
         raise RenderError(rendered.error)
     if output == "png":

@@ -139,6 +139,15 @@ def _top_left(block: list[str]) -> tuple[float, float]:
     return (round(top / ROW), min(x for x, _ in points))
 
 
+def natural_size(svg: str) -> tuple[float, float]:
+    """Graphviz output's size as a page shows it at 100 %, in CSS pixels
+    (points drawn at SCALE, four CSS pixels to three points)."""
+    match = _SIZE.search(svg)
+    if match is None:
+        return (0.0, 0.0)
+    return (float(match[1]) * SCALE * 4 / 3, float(match[2]) * SCALE * 4 / 3)
+
+
 def place_svg(svg: str, link: Callable[[str], str], icon: Callable[[str], str]) -> str:
     """Resolve link and icon placeholders for the page the SVG is placed in."""
 
