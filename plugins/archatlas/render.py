@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import html
+import math
 import os
 import shutil
 import subprocess
@@ -27,7 +28,7 @@ import graphviz
 from . import __version__
 from .cache import DiagramCache
 from .format import Classification
-from .icons import icon_file, png_source, resource_root
+from .icons import icon_file, png_source
 from .markdown import one_line
 from .settings import DEFAULTS, DiagramFormat
 from .svg import (
@@ -107,12 +108,17 @@ CARD_FILL = "#FFFFFF"
 CARD_BORDER = "#AEB7C2"
 NAME_SIZE = 12
 CAPTION_SIZE = 9
-NAME_WRAP = 16  # characters per line of a name
-CAPTION_WRAP = 26
 NAME_LINES = 3
 CAPTION_LINES = 2
 ICON_SIZE = 24  # points
 TEXT_WIDTH = 118  # points: the text column of a card, at least
+CELL_PADDING = 3
+# Lines are wrapped to what fits the text column when a character is taken
+# as 0.55 of the font size wide, a generous average for DejaVu Sans: real
+# text is narrower, and a wider name (bold) widens its card instead.
+CHARACTER_WIDTH = 0.55
+NAME_WRAP = int((TEXT_WIDTH - 2 * CELL_PADDING) / (CHARACTER_WIDTH * NAME_SIZE))
+CAPTION_WRAP = int((TEXT_WIDTH - 2 * CELL_PADDING) / (CHARACTER_WIDTH * CAPTION_SIZE))
 
 
 def _one_line(text: str) -> str:
@@ -156,7 +162,7 @@ def card(node: ViewNode, icon: str) -> str:
     caption = _html_lines(wrap(node.caption, CAPTION_WRAP, CAPTION_LINES))
     return (
         f'<<TABLE BORDER="{border}" COLOR="{colour}" BGCOLOR="{fill}" CELLBORDER="0" '
-        'CELLSPACING="0" CELLPADDING="3" STYLE="ROUNDED">'
+        f'CELLSPACING="0" CELLPADDING="{CELL_PADDING}" STYLE="ROUNDED">'
         f'<TR><TD FIXEDSIZE="TRUE" WIDTH="{ICON_SIZE}" HEIGHT="{ICON_SIZE}" VALIGN="TOP">'
         f'<IMG SRC="{html.escape(icon, quote=True)}" SCALE="TRUE"/></TD>'
         f'<TD ALIGN="LEFT" BALIGN="LEFT" WIDTH="{TEXT_WIDTH}">'
@@ -164,6 +170,20 @@ def card(node: ViewNode, icon: str) -> str:
         '<TR><TD></TD><TD ALIGN="LEFT" BALIGN="LEFT">'
         f'<FONT POINT-SIZE="{CAPTION_SIZE}" COLOR="{CARD_CAPTION}">{caption}</FONT></TD></TR>'
         "</TABLE>>"
+    )
+
+
+EDGE_LABEL_SIZE = 10
+
+
+def edge_label(text: str) -> str:
+    """An edge's label, one line, in a box as wide as the line is taken to be
+    (see CHARACTER_WIDTH): dot keeps that room clear of other labels and cards."""
+    line = _one_line(text)
+    width = math.ceil(CHARACTER_WIDTH * EDGE_LABEL_SIZE * len(line)) + 2
+    return (
+        '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">'
+        f'<TR><TD WIDTH="{width}">{html.escape(line, quote=True)}</TD></TR></TABLE>>'
     )
 
 
@@ -183,7 +203,7 @@ def graph_attrs(view: View) -> dict[str, str]:
     large = len(view.nodes) > LARGE_NODES or len(view.edges) > LARGE_EDGES
     return {
         "pad": "0.2",
-        "nodesep": "0.25",
+        "nodesep": "0.3",
         "ranksep": "0.6" if large else "0.45",
         "splines": "polyline" if large else "spline",
         "bgcolor": "transparent",
@@ -226,7 +246,7 @@ def dot_source(view: View, edge_labels: str = "label") -> str:
             "imagescale": "false",
             "style": "",
         },
-        edge_attr={"fontname": FONT, "fontsize": "10", "fontcolor": NODE_TEXT},
+        edge_attr={"fontname": FONT, "fontsize": str(EDGE_LABEL_SIZE), "fontcolor": NODE_TEXT},
     )
     # Entered by hand: leaving a `with Diagram` block renders and writes files.
     diagrams.setdiagram(drawing)
@@ -306,12 +326,13 @@ def _edge_attrs(edge: ViewEdge, colour: bool, group: int | None, labels: str) ->
     attrs = {
         "id": edge_id(edge, group),
         "fontname": FONT,
-        "fontsize": "10",
+        "fontsize": str(EDGE_LABEL_SIZE),
         "tooltip": graphviz.nohtml("\\n".join(graphviz.escape(line) for line in edge.details)),
         **EDGE_STYLES[edge.style],
     }
     if edge.label:
-        attrs[labels] = _label(edge.label)
+        attrs[labels] = edge_label(edge.label)
+        attrs["labeltooltip"] = attrs["tooltip"]
     if colour and edge.data:
         attrs["color"] = DATA_COLOURS[edge.data]
     attrs.update(STATUS_EDGE.get(edge.status, {}))
@@ -527,6 +548,6 @@ def diagram_file(view: View, output: DiagramFormat, timeout: float = DEFAULTS.do
     svg = standalone_svg(
         rendered.markup,
         lambda _: "#",
-        lambda key: data_uri(files.get(key) or resource_root() / key),
+        lambda key: data_uri(files.get(key) or icon_file(key)),
     )
     return svg.encode("utf-8")
