@@ -125,6 +125,7 @@ class Metrics:
     spills: tuple[Spill, ...]
     labels_on_cards: tuple[LabelOnCard, ...]
     duplicates: tuple[DuplicatePair, ...]
+    smallest_font: float  # the smallest font size of its text (0 without text)
 
 
 # --- reading the SVG ----------------------------------------------------------------------
@@ -338,12 +339,14 @@ def duplicate_pairs(svg: str) -> tuple[DuplicatePair, ...]:
 
 def measure(svg: str) -> Metrics:
     """Every figure of one diagram."""
+    texts = text_boxes(svg)
     return Metrics(
-        texts=len(text_boxes(svg)),
+        texts=len(texts),
         overlaps=overlapping_labels(svg),
         spills=spilled_text(svg),
         labels_on_cards=labels_on_cards(svg),
         duplicates=duplicate_pairs(svg),
+        smallest_font=min((text.font_size for text in texts), default=0.0),
     )
 
 

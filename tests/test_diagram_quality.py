@@ -243,6 +243,7 @@ def test_measure_counts_everything() -> None:
     assert found.texts == 2
     assert (len(found.overlaps), len(found.spills), len(found.labels_on_cards)) == (1, 1, 1)
     assert found.duplicates == (metrics.DuplicatePair("a", "b", 2),)
+    assert found.smallest_font == 10
 
 
 PAGE = """<h1>Market Insight</h1>
