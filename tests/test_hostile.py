@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import html
 import re
 import shutil
 import signal
@@ -480,7 +481,7 @@ class Page(HTMLParser):
             return
         self._stack.append(tag)
         classes = values.get("class", "").split()
-        if tag == "div" and "archatlas-diagram" in classes and self._diagram_depth is None:
+        if tag == "figure" and "archatlas-diagram" in classes and self._diagram_depth is None:
             self._diagram_depth = len(self._stack)
         if tag == "article" and self._article_depth is None:
             self._article_depth = len(self._stack)
@@ -521,7 +522,7 @@ class Page(HTMLParser):
     @property
     def diagrams(self) -> list[str]:
         return re.findall(
-            r'<div class="archatlas-diagram[^"]*"[^>]*>(.*?)</div>', self.html, re.DOTALL
+            r'<figure class="archatlas-diagram[^"]*"[^>]*>(.*?)</figure>', self.html, re.DOTALL
         )
 
 
@@ -720,9 +721,10 @@ DOT_CASES = [
     DotCase(
         "dot-cluster-label", ("service", "dot-quote"), '"; subgraph cluster_x { evil }; x [label="'
     ),
-    DotCase("dot-edge-label", ("service", "dot-quote"), 'calls "] ; x -> y [label="z'),
-    DotCase("dot-edge-escapes", ("service", "dot-backslash"), "calls \\l\\r\\G"),
-    DotCase("dot-edge-html", ("service", "dot-html-label"), "calls <i>html</i>"),
+    # A relation's protocol shows in its edge's tooltip.
+    DotCase("dot-edge-label", ("service", "dot-quote"), '"] ; x -> y [label="z'),
+    DotCase("dot-edge-escapes", ("service", "dot-backslash"), "\\l\\r\\G"),
+    DotCase("dot-edge-html", ("service", "dot-html-label"), "<i>html</i>"),
 ]
 
 
@@ -732,11 +734,19 @@ def test_diagram_label_is_the_text(case: DotCase, site: Build) -> None:
     _has_diagram(page)
     assert_runs_no_script(page)
     svg = page.diagrams[0]
-    assert "<b>" not in svg and "<i>" not in svg and 'font-weight="bold"' not in svg
+    # Markup in a name stays text: no bold or italic but the card's own
+    # bold name lines, which are exactly the lines of the names drawn.
+    assert "<b>" not in svg and "<i>" not in svg
+    bold = re.findall(r'<text[^>]*font-weight="bold"[^>]*>', svg)
+    names = re.findall(r'<text[^>]*font-size="12.00" fill="#1f2328"[^>]*>', svg)
+    assert bold and len(bold) == len(names), "only the cards' names are bold"
     assert "evil" not in re.findall(r'<g id="[^"]*" class="(?:node|cluster)">', svg)
-    # A node's name is one line: its line breaks are drawn as spaces.
-    shown = [" ".join(text.split()) for text in page.svg_texts]
-    assert " ".join(case.text.split()) in shown, (case.text, shown)
+    # A name or relation is one line in its tooltip (line breaks drawn as
+    # spaces); a frame's name is drawn as it is.
+    expected = " ".join(case.text.split())
+    titles = re.findall(r'xlink:title="([^"]*)"', svg)
+    shown = [" ".join(html.unescape(text).split()) for text in [*titles, *page.svg_texts]]
+    assert any(expected in text for text in shown), (expected, shown)
 
 
 # --- Graphviz failing, and inputs that make it fail --------------------------------------

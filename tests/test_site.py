@@ -128,7 +128,7 @@ def built(build_result: Build) -> Build:
 # --- reading pages ---------------------------------------------------------------------
 
 _TITLE = re.compile(r"(<title>)(.*?)(</title>)", re.DOTALL)
-_DIAGRAM = re.compile(r'<div class="archatlas-diagram[^"]*"[^>]*>(.*?)</div>', re.DOTALL)
+_DIAGRAM = re.compile(r'<figure class="archatlas-diagram[^"]*"[^>]*>(.*?)</figure>', re.DOTALL)
 _IGNORED_BY_BROWSERS = re.compile(r"[\x00-\x20\x7f]")
 LINK_ATTRIBUTES = frozenset({"href", "src", "xlink:href"})
 
@@ -191,9 +191,9 @@ class _PageParser(HTMLParser):
             self.open["article"] = depth
         if tag == "nav" and "md-nav--primary" in classes:
             self.open["nav"] = depth
-        if tag == "div" and "archatlas-diagram" in classes:
+        if tag == "figure" and "archatlas-diagram" in classes:
             self.open["diagram"] = depth
-        if tag == "svg" and self._inside("diagram"):
+        if tag == "svg" and self._inside("diagram") and "archatlas-svg" in classes:
             self.page.svg_labels.append(values.get("aria-label", ""))
         if tag == "a" and self._inside("diagram") and "xlink:href" in values:
             self.page.svg_links.append(values["xlink:href"])
@@ -1149,5 +1149,5 @@ def test_png_diagrams_are_images_with_clickable_areas(tmp_path: Path) -> None:
     assert "../../datalake/market-lake/" in areas
     for link in areas:
         assert target_of(result.site, page, link).is_file(), link
-    assert "<svg" not in html.split('<div class="archatlas-diagram"')[1].split("</div>")[0]
+    assert "<svg" not in html.split('<figure class="archatlas-diagram"')[1].split("</figure>")[0]
     assert broken_links(result.site) == []

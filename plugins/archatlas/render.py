@@ -145,6 +145,15 @@ def _label(*lines: str) -> str:
     return joined
 
 
+def tooltip(*lines: str) -> str:
+    """A tooltip's DOT value. Graphviz unescapes a tooltip twice (as an
+    escString, then again when it expands \\N, \\G and \\L), so each
+    backslash goes as four; quotes are escaped by graphviz.quote."""
+    text = "\\n".join(_one_line(line).replace("\\", "\\" * 4) for line in lines)
+    escaped: str = graphviz.nohtml(text)
+    return escaped
+
+
 def _html_lines(lines: list[str], bold: bool = False) -> str:
     """Lines for an HTML-like label: escaped, each its own text line."""
     escaped = [html.escape(line, quote=True) for line in lines]
@@ -302,7 +311,7 @@ def _node_args(node: ViewNode) -> dict[str, str]:
         "id": node_id(node),
         "shape": "plain",
         "URL": LINK_PREFIX + node.link,
-        "tooltip": graphviz.nohtml(graphviz.escape(_one_line(f"{node.label} ({node.caption})"))),
+        "tooltip": tooltip(f"{node.label} ({node.caption})"),
     }
     if node.focus:
         args["class"] = "focus"
@@ -327,7 +336,7 @@ def _edge_attrs(edge: ViewEdge, colour: bool, group: int | None, labels: str) ->
         "id": edge_id(edge, group),
         "fontname": FONT,
         "fontsize": str(EDGE_LABEL_SIZE),
-        "tooltip": graphviz.nohtml("\\n".join(graphviz.escape(line) for line in edge.details)),
+        "tooltip": tooltip(*edge.details),
         **EDGE_STYLES[edge.style],
     }
     if edge.label:

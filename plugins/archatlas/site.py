@@ -278,9 +278,9 @@ def diagram_html(site: Site, rendered: Rendered, alt: str, page_url: str) -> str
     """
     if rendered.error:
         return (
-            '<div class="archatlas-diagram archatlas-failed"><p>'
+            '<figure class="archatlas-diagram archatlas-failed"><p>'
             f"The diagram {html.escape(rendered.key)} could not be drawn: "
-            f"{html.escape(rendered.error)}</p></div>"
+            f"{html.escape(rendered.error)}</p></figure>"
         )
 
     def link(value: str) -> str:
@@ -292,19 +292,19 @@ def diagram_html(site: Site, rendered: Rendered, alt: str, page_url: str) -> str
     markup = place_svg(rendered.markup, link, icon)
     if rendered.format == "png":
         image = href(image_path(rendered.key), page_url)
-        return (
-            '<div class="archatlas-diagram" markdown="0" data-search-exclude>\n'
+        drawing = (
             f'<img src="{html.escape(image)}" alt="{html.escape(alt)}" '
-            f'usemap="#{id_prefix(rendered.key)}map">\n{markup}\n</div>'
+            f'usemap="#{id_prefix(rendered.key)}map">\n{markup}'
         )
-    label = html.escape(alt)
-    svg = markup.replace("<svg ", f'<svg role="list" aria-label="{label}" ', 1)
+    else:
+        label = html.escape(alt)
+        svg = markup.replace("<svg ", f'<svg role="list" aria-label="{label}" ', 1)
+        drawing = f'<div class="archatlas-canvas">\n{svg}\n</div>'
     view = site.views.get(rendered.key)
     caption = legend_html(view, id_prefix(rendered.key)) if view else ""
     return (
         f'<figure class="archatlas-diagram" data-view="{html.escape(rendered.key)}" '
-        f'markdown="0" data-search-exclude>\n<div class="archatlas-canvas">\n{svg}\n</div>\n'
-        f"{caption}\n</figure>"
+        f'markdown="0" data-search-exclude>\n{drawing}\n{caption}\n</figure>'
     )
 
 
