@@ -9,23 +9,17 @@ each test gets a fresh browser context.
 
 from __future__ import annotations
 
-import http.server
 import json
-import shutil
-import sys
 import textwrap
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import ROOT, mkdocs_build
+from conftest import CHROMIUM, ROOT, SITE_HOSTS, Served, Server, build, new_page
 
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -36,176 +30,12 @@ if not CHROMIUM.exists():
         allow_module_level=True,
     )
 
-sync_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 
-# The sites' host names: both are served by the one local test server.
-SITE_HOSTS = ("example.localhost", "hostile.localhost")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    # The sites' names lead to the test server, and nowhere else (no DNS).
-    "--host-resolver-rules=" + ", ".join(f"MAP {host} 127.0.0.1" for host in SITE_HOSTS),
-]
-VIEWPORT = {"width": 1280, "height": 900}
 # Hosts a page may load anything from: only the local test server.
 LOCAL_HOSTS = {"127.0.0.1", *SITE_HOSTS}
 # Schemes that never reach the network.
 INERT_SCHEMES = {"data", "blob", "about"}
-
-
-# --- building and serving ---------------------------------------------------------
-
-
-class _Sites(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _SitesHandler)
-        self.sites: dict[str, Path] = {}  # host name: the site's folder
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        if isinstance(sys.exc_info()[1], ConnectionError):
-            return  # the browser stopped reading: it navigated away, or closed
-        super().handle_error(request, client_address)
-
-
-class _SitesHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the site that the request's host name names; 404 for any other host."""
-
-    server: _Sites
-
-    def translate_path(self, path: str) -> str:
-        host = (self.headers.get("Host") or "").rsplit(":", 1)[0]
-        site = self.server.sites.get(host)
-        if site is None:
-            return "/nonexistent/no-such-site"
-        self.directory = str(site)
-        return super().translate_path(path)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-class Server:
-    """The one HTTP server of the browser tests, on 127.0.0.1."""
-
-    def __init__(self) -> None:
-        self.server = _Sites()
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def serve(self, host: str, site: Path) -> Served:
-        assert host in SITE_HOSTS, host
-        self.server.sites[host] = site
-        return Served(site, f"http://{host}:{self.port}")
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
-
-
-class Served:
-    """A built site, served over HTTP by the test server under a host name of its own."""
-
-    def __init__(self, site: Path, base: str) -> None:
-        self.site = site
-        self.base = base
-
-    def url(self, path: str) -> str:
-        return self.base + "/" + path.lstrip("/")
-
-    def pages(self) -> list[str]:
-        """The URL path of every HTML page of the site."""
-        found = []
-        for path in sorted(self.site.rglob("*.html")):
-            relative = path.relative_to(self.site).as_posix()
-            if relative == "index.html":
-                found.append("/")
-            elif relative.endswith("/index.html"):
-                found.append("/" + relative.removesuffix("index.html"))
-            else:
-                found.append("/" + relative)
-        return found
-
-
-def build(root: Path, *, strict: bool = True) -> Path:
-    """The site of root/mkdocs.yml, built by `mkdocs build` run in `root`."""
-    done = mkdocs_build(root, strict=strict)
-    assert done.returncode == 0, f"mkdocs build failed:\n{done.stdout}\n{done.stderr}"
-    return root / "site"
-
-
-@pytest.fixture(scope="session")
-def server() -> Iterator[Server]:
-    started = Server()
-    yield started
-    started.close()
-
-
-@pytest.fixture(scope="session")
-def site(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Served:
-    root = tmp_path_factory.mktemp("example-site")
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(ROOT / "docs", root / "docs")
-    shutil.copytree(ROOT / "architecture", root / "architecture")
-    return server.serve("example.localhost", build(root))
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    playwright = sync_api.sync_playwright().start()
-    try:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-    except Exception:
-        playwright.stop()
-        raise
-    yield launched
-    launched.close()
-    playwright.stop()
-
-
-def new_page(browser: Any) -> Any:
-    """A fresh page in a context of its own (no palette or search state carried over)."""
-    context = browser.new_context(viewport=VIEWPORT, color_scheme="light")
-    context.set_default_timeout(15_000)
-    return context.new_page()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    """A fresh page in a context of its own, for a test that clicks or types."""
-    opened = new_page(browser)
-    yield opened
-    opened.context.close()
-
-
-@pytest.fixture(scope="session")
-def _reading_page(browser: Any) -> Iterator[Any]:
-    opened = new_page(browser)
-    yield opened
-    opened.context.close()
-
-
-@pytest.fixture
-def reader(_reading_page: Any) -> Iterator[Any]:
-    """One page, in a context of its own, kept for the tests that only open pages and read them.
-
-    They neither click nor type, so no state is carried from one to the next;
-    web storage is emptied after each all the same. A page already open has
-    the theme's scripts compiled: opening a page in it costs far less than
-    in a new one.
-    """
-    yield _reading_page
-    if _reading_page.url.startswith("http"):
-        _reading_page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
 
 
 class Watcher:
@@ -433,29 +263,17 @@ def test_diagram_text_is_readable_in_light_and_dark_palettes(site: Served, page:
             assert ratio >= 4.5, f"{name}: node name {fill} on its white card: {ratio:.2f}"
 
 
-_TEXT_HEIGHTS_JS = """
-() => Array.from(document.querySelectorAll(".archatlas-diagram svg text"))
-  .map((t) => t.getBoundingClientRect().height)
-"""
-
-
-@pytest.mark.parametrize("path", ["/architecture/", "/architecture/ledger/trade-fabric/"])
-def test_wide_diagram_text_stays_legible(site: Served, reader: Any, path: str) -> None:
-    reader.goto(site.url(path))
-    heights = reader.evaluate(_TEXT_HEIGHTS_JS)
-    assert heights, "the page should have a diagram with text"
-    assert min(heights) >= 8, f"smallest diagram text is {min(heights):.1f}px tall"
-
-
 def test_diagram_accessible_name_is_plain_text(site: Served, reader: Any) -> None:
     """A diagram's accessible name is the element's name, without Markdown escapes.
 
     Regression: aria-label read 'Diagram of Google Cloud Speech\\-to\\-Text'."""
     reader.goto(site.url("/architecture/vendor/gcp-speech-to-text/"))
-    diagram = reader.get_by_role("img", name="Diagram of Google Cloud Speech-to-Text", exact=True)
-    assert diagram.count() == 1, reader.locator(".archatlas-diagram svg").get_attribute(
-        "aria-label"
-    )
+    # The diagram is a list of its nodes' links (see CONTRACT: role="list").
+    name = "Diagram of Google Cloud Speech-to-Text"
+    diagram = reader.get_by_role("list", name=name, exact=True)
+    assert diagram.count() == 1, reader.locator(
+        ".archatlas-diagram svg.archatlas-svg"
+    ).get_attribute("aria-label")
 
 
 # --- screenshots ------------------------------------------------------------------

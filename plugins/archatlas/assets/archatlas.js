@@ -303,8 +303,9 @@
   // --- highlight ---------------------------------------------------------------------
 
   /* Hovering or focusing a node lights it, its edges and its neighbours, and
-     dims the rest of the diagram. */
-  function highlight(svg) {
+     dims the rest of the diagram. The listeners sit on the canvas: Chromium
+     makes an SVG element with focus listeners a stop of the Tab key. */
+  function highlight(canvas, svg) {
     const nodes = new Map();
     for (const node of svg.querySelectorAll("g.node[data-node]")) {
       nodes.set(node.getAttribute("data-node"), node);
@@ -342,11 +343,11 @@
     };
     const focused = () => nodeOf(document.activeElement);
 
-    svg.addEventListener("mouseover", (event) => {
+    canvas.addEventListener("mouseover", (event) => {
       const node = nodeOf(event.target);
       if (node) light(node);
     });
-    svg.addEventListener("mouseout", (event) => {
+    canvas.addEventListener("mouseout", (event) => {
       const node = nodeOf(event.target);
       if (!node || node.contains(event.relatedTarget)) return;
       const entered = nodeOf(event.relatedTarget);
@@ -354,11 +355,11 @@
       if (still) light(still);
       else clear();
     });
-    svg.addEventListener("focusin", (event) => {
+    canvas.addEventListener("focusin", (event) => {
       const node = nodeOf(event.target);
       if (node) light(node);
     });
-    svg.addEventListener("focusout", (event) => {
+    canvas.addEventListener("focusout", (event) => {
       if (!nodeOf(event.relatedTarget)) clear();
     });
   }
@@ -377,7 +378,7 @@
       hit.setAttribute("stroke", "transparent");
       hit.setAttribute("stroke-width", "12");
       hit.removeAttribute("stroke-dasharray");
-      edge.insertBefore(hit, path);
+      path.parentNode.insertBefore(hit, path);
     }
     svg.addEventListener("click", (event) => {
       const edge = event.target.closest && event.target.closest("g.edge[data-group]");
@@ -438,7 +439,7 @@
     const svg = canvas && canvas.querySelector(":scope > svg");
     if (!svg) return;
     figure.setAttribute("data-archatlas-viewer", "");
-    highlight(svg);
+    highlight(canvas, svg);
     groups(figure, svg);
     swallowDragClicks(canvas);
     const zoom = zoomer(figure, canvas, svg);
