@@ -26,8 +26,8 @@ this file is the list. docs/security.md maps each threat to these rows.
 from __future__ import annotations
 
 import hashlib
-import os
 import html
+import os
 import re
 import shutil
 import signal

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .findings import plural
 from .format import CLASSIFICATIONS
-from .render import DATA_COLOURS, EDGE_STYLES, STATUS_CARD, coloured, grouped_edges
+from .render import DATA_COLOURS, EDGE_STYLES, STATUS_CARD, CardStyle, coloured, grouped_edges
 from .views import EdgeStyle, Status, View
 
 STYLE_MEANINGS: dict[EdgeStyle, str] = {
@@ -70,8 +70,7 @@ def legend(view: View) -> Legend:
         notes.append(f"Every relation drawn carries {only} data.")
     for status in ("added", "removed", "changed"):
         if any(node.status == status for node in view.nodes):
-            colour, fill, _ = STATUS_CARD[status]
-            items.append(LegendItem(_card(colour, fill), STATUS_MEANINGS[status]))
+            items.append(LegendItem(_card(STATUS_CARD[status]), STATUS_MEANINGS[status]))
     titles = {node.id: node.label for node in view.nodes}
     numbers = grouped_edges(view)
     groups = tuple(
@@ -101,11 +100,12 @@ def _line(style: EdgeStyle, colour: str | None = None) -> str:
     )
 
 
-def _card(colour: str, fill: str) -> str:
+def _card(style: CardStyle) -> str:
+    dashed = ' stroke-dasharray="4 2"' if "DASHED" in style.outline else ""
     return (
         f'<svg {SWATCH} width="32" height="14" viewBox="0 0 32 14">'
-        f'<rect x="1" y="1" width="30" height="12" rx="3" fill="{fill}" stroke="{colour}" '
-        'stroke-width="2"/></svg>'
+        f'<rect x="1" y="1" width="30" height="12" rx="3" fill="{style.fill}" '
+        f'stroke="{style.colour}" stroke-width="2"{dashed}/></svg>'
     )
 
 

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 import graphviz
 
@@ -40,7 +41,7 @@ from .svg import (
     natural_size,
     standalone_svg,
 )
-from .views import EdgeStyle, View, ViewEdge, ViewNode
+from .views import EdgeStyle, Status, View, ViewEdge, ViewNode
 
 FONT = "DejaVu Sans"
 NODE_TEXT = "#2D3436"
@@ -164,14 +165,13 @@ def _html_lines(lines: list[str], bold: bool = False) -> str:
 
 def card(node: ViewNode, icon: str) -> str:
     """The HTML-like label that draws a node as a card."""
-    colour, fill, border = STATUS_CARD.get(node.status, (CARD_BORDER, CARD_FILL, 1))
-    if node.focus:
-        border = 2
+    style = STATUS_CARD.get(node.status, PLAIN_CARD)
+    border = 2 if node.focus and style == PLAIN_CARD else style.border
     name = _html_lines(wrap(node.label, NAME_WRAP, NAME_LINES), bold=True)
     caption = _html_lines(wrap(node.caption, CAPTION_WRAP, CAPTION_LINES))
     return (
-        f'<<TABLE BORDER="{border}" COLOR="{colour}" BGCOLOR="{fill}" CELLBORDER="0" '
-        f'CELLSPACING="0" CELLPADDING="{CELL_PADDING}" STYLE="ROUNDED">'
+        f'<<TABLE BORDER="{border}" COLOR="{style.colour}" BGCOLOR="{style.fill}" '
+        f'CELLBORDER="0" CELLSPACING="0" CELLPADDING="{CELL_PADDING}" STYLE="{style.outline}">'
         f'<TR><TD FIXEDSIZE="TRUE" WIDTH="{ICON_SIZE}" HEIGHT="{ICON_SIZE}" VALIGN="TOP">'
         f'<IMG SRC="{html.escape(icon, quote=True)}" SCALE="TRUE"/></TD>'
         f'<TD ALIGN="LEFT" BALIGN="LEFT" WIDTH="{TEXT_WIDTH}">'
@@ -318,13 +318,20 @@ def _node_args(node: ViewNode) -> dict[str, str]:
     return args
 
 
-# Diff views: green for added, red for removed, amber for changed (border
-# colour, fill, border width).
-STATUS_CARD = {
-    "added": ("#2E7D32", "#E8F5E9", 3),
-    "removed": ("#C62828", "#FFEBEE", 3),
-    "changed": ("#F9A825", "#FFF8E1", 3),
+class CardStyle(NamedTuple):
+    colour: str  # of the border
+    fill: str
+    border: int  # width in points
+    outline: str = "ROUNDED"  # the table's STYLE
+
+
+# Diff views: green for added, red and dashed for removed, amber for changed.
+STATUS_CARD: dict[Status, CardStyle] = {
+    "added": CardStyle("#2E7D32", "#E8F5E9", 3),
+    "removed": CardStyle("#C62828", "#FFEBEE", 3, "ROUNDED,DASHED"),
+    "changed": CardStyle("#F9A825", "#FFF8E1", 3),
 }
+PLAIN_CARD = CardStyle(CARD_BORDER, CARD_FILL, 1)
 STATUS_EDGE = {
     "added": {"color": "#2E7D32", "penwidth": "2"},
     "removed": {"color": "#C62828", "style": "dashed", "penwidth": "2"},
@@ -473,24 +480,28 @@ GOOD_FIT = 0.8
 def _best_layout(candidates: list[str], options: RenderOptions) -> tuple[bytes, bool]:
     """The best fitting of the first half of `candidates` that Graphviz draws;
     the second half (the same layouts, labels placed after layout) only when
-    it draws none of the first."""
+    it draws none of the first. Cached when every layout tried came from the
+    cache: nothing was drawn."""
     half = max(1, len(candidates) // 2)
     failure: RenderError | None = None
+    drawn = False
     for group in (candidates[:half], candidates[half:]):
-        best: tuple[float, bytes, bool] | None = None
+        best: tuple[float, bytes] | None = None
         for source in group:
             try:
                 svg, cached = _dot(source, "svg", options)
             except RenderError as error:
                 failure = failure or error
+                drawn = drawn or not str(error).endswith(REMEMBERED)
                 continue
+            drawn = drawn or not cached
             score = fit(svg)
             if best is None or score > best[0]:
-                best = (score, svg, cached)
+                best = (score, svg)
             if score >= GOOD_FIT:
                 break
         if best is not None:
-            return best[1], best[2]
+            return best[1], not drawn
     assert failure is not None
     raise failure
 
