@@ -9,6 +9,7 @@ and each test opens its page afresh.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
@@ -16,7 +17,8 @@ from typing import Any
 
 import pytest
 
-from conftest import CHROMIUM, ROOT, Served
+from archatlas.site import SCRIPTS, STYLESHEET, site_assets
+from conftest import CHROMIUM, EXAMPLE, ROOT, Served, run_cli
 
 if not CHROMIUM.exists():
     pytest.skip(
@@ -478,3 +480,36 @@ def test_setting_up_again_changes_nothing(site: Served, opener: Opener) -> None:
     assert counts
     for toolbars, hits, grouped in counts:
         assert toolbars == 1 and hits == grouped, counts
+
+
+# --- the files -------------------------------------------------------------------------
+
+
+def test_the_viewer_is_published_by_the_plugin_and_by_render(site: Served, tmp_path: Any) -> None:
+    """The stylesheet, the scripts and Panzoom's licence, in the site and in render --out."""
+    assets = site_assets()
+    assert sorted(posixpath.basename(path) for path in assets) == [
+        "archatlas.css",
+        "archatlas.js",
+        "panzoom-LICENSE.txt",
+        "panzoom.min.js",
+    ]
+    assert (
+        "MIT" in assets["assets/archatlas/panzoom-LICENSE.txt"].decode()
+        or b"Permission" in (assets["assets/archatlas/panzoom-LICENSE.txt"])
+    )
+    for path, content in assets.items():
+        assert (site.site / path).read_bytes() == content, path
+    page = (site.site / SYSTEM.strip("/") / "index.html").read_text(encoding="utf-8")
+    scripts = [src for src in re.findall(r'<script src="([^"]+)"', page) if "archatlas/" in src]
+    # Panzoom first: archatlas.js uses it.
+    assert [posixpath.basename(src) for src in scripts] == [
+        posixpath.basename(path) for path in SCRIPTS
+    ]
+    assert posixpath.basename(STYLESHEET) in page
+
+    out = tmp_path / "out"
+    ran = run_cli("render", str(EXAMPLE), "--out", str(out), "--no-cache", cwd=tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    for path, content in assets.items():
+        assert (out / path).read_bytes() == content, path
