@@ -918,7 +918,11 @@ def test_hostile_diagram_renders_names_as_text(hostile: Build) -> None:
     assert "<script" not in svg.lower()
     assert "<b>" not in svg
     landscape = hostile.page("architecture/index.html")
-    assert "<script>alert(1)</script>" in landscape.svg_texts
+    assert "<script>alert(1)</script> (system · 3 elements)" in [
+        html.unescape(title)
+        for title in re.findall(r'xlink:title="([^"]*)"', landscape.diagrams[0])
+    ]
+    assert ["<script>alert(1)", "</script>"] == [t for t in landscape.svg_texts if "script" in t]
 
 
 def test_hostile_diagram_label_is_the_name(hostile: Build) -> None:

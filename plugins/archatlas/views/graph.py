@@ -407,9 +407,8 @@ def _group_node(arch: Architecture, group: str, count: int) -> ViewNode:
         name = f"{provider} {spec.plural.lower()}" if provider else f"{spec.plural} (no system)"
         caption = plural(count, spec.title.lower())
         return ViewNode(group, name, caption, icon_for_kind(kind), f"kind:{kind}")
-    return ViewNode(
-        group, _title(arch, group), plural(count, "element"), icon_for_kind("system"), group
-    )
+    caption = f"system · {plural(count, 'element')}"
+    return ViewNode(group, _title(arch, group), caption, icon_for_kind("system"), group)
 
 
 # --- the diff view -------------------------------------------------------------------------
