@@ -87,6 +87,7 @@ def opener(browser: Any) -> Iterator[Opener]:
 
 
 # Panzoom sets the transform in the next animation frame.
+_FRAMES_JS = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
 _TRANSFORM_JS = """
 async (svg) => {
   await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
@@ -415,6 +416,36 @@ def test_tab_reaches_node_links_in_reading_order(site: Served, opener: Opener) -
     assert "archatlas-lit" in (last.get_attribute("class") or "")
     ring = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
     assert ring != "none"
+
+
+_INSIDE_CANVAS_JS = """
+() => {
+  const canvas = document.querySelector("figure.archatlas-diagram .archatlas-canvas");
+  const frame = canvas.getBoundingClientRect();
+  const node = document.activeElement.closest("g.node[data-node]");
+  const box = node.getBoundingClientRect();
+  const inside = box.left >= frame.left - 1 && box.right <= frame.right + 1 &&
+    box.top >= frame.top - 1 && box.bottom <= frame.bottom + 1;
+  return inside ? null : { node: node.dataset.node, box: box.toJSON(), frame: frame.toJSON() };
+}
+"""
+
+
+def test_tab_brings_a_node_into_sight_when_zoomed(site: Served, opener: Opener) -> None:
+    page = opener(site, SYSTEM)
+    zoom_in = page.locator(FIGURE).first.get_by_role("button", name="Zoom in")
+    zoom_in.click()
+    zoom_in.click()
+    assert _scale(page) > 1.5
+    page.locator(FIGURE).first.get_by_role("button", name="Download as SVG").focus()
+    count = page.locator(f"{SVG} g.node[data-node] a").count()
+    hidden = []
+    for _ in range(count):
+        page.keyboard.press("Tab")
+        page.evaluate(_FRAMES_JS)
+        if outside := page.evaluate(_INSIDE_CANVAS_JS):
+            hidden.append(outside)
+    assert not hidden, hidden
 
 
 _GROUPED_EDGE_POINT_JS = """

@@ -20,6 +20,7 @@
   const ZOOM_STEP = 0.3; // each button press: scale × e^0.3 (about 1.35)
   const WHEEL_RATE = 0.0025; // per pixel of wheel delta
   const DRAG_SLOP = 6; // px a pointer may move and still click
+  const FOCUS_MARGIN = 16; // px kept around a focused node when zoomed
 
   // 24×24 line icons, drawn with currentColor.
   const ICONS = {
@@ -110,6 +111,26 @@
       },
       { passive: false },
     );
+
+    // A link focused by the keyboard comes into sight when zoomed.
+    canvas.addEventListener("focusin", (event) => {
+      if (pz.getScale() <= 1.001) return;
+      const node = event.target.closest ? event.target.closest("g.node") : null;
+      const box = (node || event.target).getBoundingClientRect();
+      const frame = canvas.getBoundingClientRect();
+      const shift = (low, high, from, to) => {
+        if (high - low > to - from - 2 * FOCUS_MARGIN) return (from + to) / 2 - (low + high) / 2;
+        if (low < from + FOCUS_MARGIN) return from + FOCUS_MARGIN - low;
+        if (high > to - FOCUS_MARGIN) return to - FOCUS_MARGIN - high;
+        return 0;
+      };
+      const dx = shift(box.left, box.right, frame.left, frame.right);
+      const dy = shift(box.top, box.bottom, frame.top, frame.bottom);
+      if (!dx && !dy) return;
+      const scale = pz.getScale();
+      const pan = pz.getPan();
+      pz.pan(pan.x + dx / scale, pan.y + dy / scale, { animate: false, force: true });
+    });
 
     // The browser scrolls the canvas to show a focused link: pan instead.
     canvas.addEventListener("scroll", () => {
