@@ -362,6 +362,10 @@ class RenderError(Exception):
     pass
 
 
+class DotTimeout(RenderError):
+    """Graphviz ran out of time: another layout of the same view would too."""
+
+
 def run_dot(source: str, output: str = "svg", timeout: float = DEFAULTS.dot_timeout) -> bytes:
     """Run Graphviz on `source`; raise RenderError when it fails or runs too long."""
     try:
@@ -373,7 +377,7 @@ def run_dot(source: str, output: str = "svg", timeout: float = DEFAULTS.dot_time
             check=False,
         )
     except subprocess.TimeoutExpired as error:
-        raise RenderError(f"Graphviz took longer than {timeout:g} s and was stopped") from error
+        raise DotTimeout(f"Graphviz took longer than {timeout:g} s and was stopped") from error
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise RenderError(
@@ -420,11 +424,13 @@ def _dot(source: str, output: str, options: RenderOptions) -> tuple[bytes, bool]
         return found, True
     remembered = cache.get(failed)
     if remembered is not None:
-        raise RenderError(remembered.decode("utf-8", "replace") + REMEMBERED)
+        kind, _, message = remembered.decode("utf-8", "replace").partition("\n")
+        error_type = DotTimeout if kind == DotTimeout.__name__ else RenderError
+        raise error_type(message + REMEMBERED)
     try:
         data = run_dot(source, output, options.timeout)
     except RenderError as error:
-        cache.put(failed, str(error).encode("utf-8"))
+        cache.put(failed, f"{type(error).__name__}\n{error}".encode())
         raise
     cache.put(key, data)
     return data, False
@@ -480,8 +486,9 @@ GOOD_FIT = 0.8
 def _best_layout(candidates: list[str], options: RenderOptions) -> tuple[bytes, bool]:
     """The best fitting of the first half of `candidates` that Graphviz draws;
     the second half (the same layouts, labels placed after layout) only when
-    it draws none of the first. Cached when every layout tried came from the
-    cache: nothing was drawn."""
+    it draws none of the first. A layout that runs out of time ends the
+    search. Cached when every layout tried came from the cache: nothing was
+    drawn."""
     half = max(1, len(candidates) // 2)
     failure: RenderError | None = None
     drawn = False
@@ -490,6 +497,10 @@ def _best_layout(candidates: list[str], options: RenderOptions) -> tuple[bytes, 
         for source in group:
             try:
                 svg, cached = _dot(source, "svg", options)
+            except DotTimeout:
+                if best is None:
+                    raise
+                break
             except RenderError as error:
                 failure = failure or error
                 drawn = drawn or not str(error).endswith(REMEMBERED)
