@@ -12,7 +12,15 @@ from dataclasses import dataclass
 
 from .findings import plural
 from .format import CLASSIFICATIONS
-from .render import DATA_COLOURS, EDGE_STYLES, STATUS_CARD, CardStyle, coloured, grouped_edges
+from .render import (
+    DATA_COLOURS,
+    EDGE_STYLES,
+    STATUS_CARD,
+    CardStyle,
+    coloured,
+    grouped_edges,
+    spread,
+)
 from .views import EdgeStyle, Status, View
 
 STYLE_MEANINGS: dict[EdgeStyle, str] = {
@@ -82,6 +90,8 @@ def legend(view: View) -> Legend:
         for edge in view.edges
         if edge.grouped
     )
+    if groups and spread(view):
+        notes.append("The more relations a line stands for, the wider it is.")
     if groups:
         notes.append("A line that stands for several relations is listed below; click it to open.")
     return Legend(tuple(items), tuple(notes), groups)

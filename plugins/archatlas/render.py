@@ -208,16 +208,18 @@ def node_id(node: ViewNode) -> str:
 
 
 def graph_attrs(view: View) -> dict[str, str]:
-    """Layout settings by the view's size: curved lines while dot can afford them."""
+    """Layout settings by the view's size: curved lines while dot can afford
+    them, and a spring layout for a large view without frames, which dot
+    would draw as a long chain of ranks."""
+    common = {"pad": "0.2", "bgcolor": "transparent", "fontname": FONT, "label": ""}
+    if spread(view):
+        return {**common, "layout": "neato", "overlap": "prism", "sep": "+12", "splines": "true"}
     large = len(view.nodes) > LARGE_NODES or len(view.edges) > LARGE_EDGES
     return {
-        "pad": "0.2",
+        **common,
         "nodesep": "0.3",
         "ranksep": "0.6" if large else "0.45",
         "splines": "polyline" if large else "spline",
-        "bgcolor": "transparent",
-        "fontname": FONT,
-        "label": "",
         "newrank": "true",
         # Bounds on dot's network simplex and crossing minimisation: a large
         # view is drawn a little less tidily instead of not at all.
@@ -227,6 +229,18 @@ def graph_attrs(view: View) -> dict[str, str]:
 
 LARGE_NODES = 40
 LARGE_EDGES = 120
+
+
+def spread(view: View) -> bool:
+    """Whether a view is laid out as a network, not in ranks: a large or
+    densely linked one without frames, such as the landscape of many systems
+    or domains. Its lines carry no label (they would cross each other's);
+    their width counts relations."""
+    dense = len(view.edges) > DENSE * len(view.nodes)
+    return not view.clusters and (len(view.nodes) > LARGE_NODES or dense)
+
+
+DENSE = 3  # edges per node
 
 
 def dot_source(view: View, edge_labels: str = "label") -> str:
@@ -271,10 +285,11 @@ def dot_source(view: View, edge_labels: str = "label") -> str:
         for node in view.nodes:
             if node.id not in drawn:
                 drawn[node.id] = diagrams.Node(**_node_args(node))
-        colour = coloured(view)
+        colour, network = coloured(view), spread(view)
         groups = grouped_edges(view)
         for edge in view.edges:
-            attrs = _edge_attrs(edge, colour, groups.get((edge.source, edge.target)), edge_labels)
+            group = groups.get((edge.source, edge.target))
+            attrs = _edge_attrs(edge, colour, group, edge_labels, network)
             forward, reverse = ARROWS.get(edge.style, (True, False))
             line = diagrams.Edge(forward=forward, reverse=reverse, **attrs)
             drawn[edge.source].connect(drawn[edge.target], line)
@@ -338,7 +353,9 @@ STATUS_EDGE = {
 }
 
 
-def _edge_attrs(edge: ViewEdge, colour: bool, group: int | None, labels: str) -> dict[str, str]:
+def _edge_attrs(
+    edge: ViewEdge, colour: bool, group: int | None, labels: str, network: bool
+) -> dict[str, str]:
     attrs = {
         "id": edge_id(edge, group),
         "fontname": FONT,
@@ -346,9 +363,11 @@ def _edge_attrs(edge: ViewEdge, colour: bool, group: int | None, labels: str) ->
         "tooltip": tooltip(*edge.details),
         **EDGE_STYLES[edge.style],
     }
-    if edge.label:
+    if edge.label and not network:
         attrs[labels] = edge_label(edge.label)
         attrs["labeltooltip"] = attrs["tooltip"]
+    if network and edge.weight > 1:
+        attrs["penwidth"] = f"{min(4.0, 1 + math.log2(edge.weight)):.1f}"
     if colour and edge.data:
         attrs["color"] = DATA_COLOURS[edge.data]
     attrs.update(STATUS_EDGE.get(edge.status, {}))

@@ -307,8 +307,8 @@ def by_domain(arch: Architecture, view: View) -> View:
     def domain_node(key: str, count: int) -> ViewNode:
         return ViewNode(
             key,
-            f"{key.removeprefix('domain.')} (domain)",
-            plural(count, "system"),
+            key.removeprefix("domain."),
+            f"domain · {plural(count, 'system')}",
             icon_for_kind("system"),
             "kind:system",
         )
