@@ -14,7 +14,7 @@ from archatlas.cache import DiagramCache
 from archatlas.check import check_directory
 from archatlas.render import RenderOptions, dot_source, render_all
 from archatlas.views import build_view, view_keys
-from conftest import EXAMPLE, run_forked
+from conftest import EXAMPLE, fake_dot, run_forked
 
 
 def test_entry_round_trip_and_key(tmp_path: Path) -> None:
@@ -140,3 +140,31 @@ def test_two_builds_sharing_a_cache_both_finish_correct(tmp_path: Path) -> None:
     assert one.started < two.started + two.seconds and two.started < one.started + one.seconds
     assert pages(folders[0]) == pages(folders[1])
     assert not [p for p in cache_dir.rglob(".tmp-*")], "no temporary file is left behind"
+
+
+@pytest.mark.parametrize(
+    ("script", "error"),
+    [
+        ('echo "Error: syntax error in line 1" >&2; exit 1', "Graphviz failed"),
+        ("exec sleep 5", "longer than 0.5 s"),
+    ],
+)
+def test_a_diagram_that_fails_is_remembered_not_retried(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str, error: str
+) -> None:
+    calls = tmp_path / "calls"
+    path = fake_dot(tmp_path / "bin", f'echo run >> "{calls}"\n{script}')
+    monkeypatch.setenv("PATH", path)
+    view = build_view(check_directory(EXAMPLE).architecture, "element/news-scraper")
+    assert view is not None
+    cache = DiagramCache(tmp_path / "cache", "fake dot")
+    options = RenderOptions(timeout=0.5, cache=cache)
+    first = render_all([view], options)["element/news-scraper"]
+    tried = calls.read_text().count("run")
+    assert error in first.error and tried >= 1
+    again = render_all([view], options)["element/news-scraper"]
+    assert calls.read_text().count("run") == tried, "not run again for the same drawing"
+    assert error in again.error and "remembered from an earlier build" in again.error
+    # A longer time limit is another question: it is tried again.
+    render_all([view], RenderOptions(timeout=0.6, cache=cache))
+    assert calls.read_text().count("run") > tried
