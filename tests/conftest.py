@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import http.server
 import io
 import multiprocessing
@@ -94,7 +95,11 @@ def fake_dot(folder: Path, script: str) -> str:
     """
     folder.mkdir(parents=True, exist_ok=True)
     dot = folder / "dot"
-    version = 'case "$1" in -V) echo "dot - graphviz version 0.0.0 (fake)" >&2; exit 0;; esac\n'
+    # Each fake is a Graphviz of its own, as the diagram cache keys by
+    # version: one fake's failures are not remembered for another.
+    name = hashlib.sha1(script.encode()).hexdigest()[:8]
+    reply = f"dot - graphviz version 0.0.0 (fake {name})"
+    version = f'case "$1" in -V) echo "{reply}" >&2; exit 0;; esac\n'
     dot.write_text("#!/bin/sh\n" + version + script + "\n", encoding="utf-8")
     dot.chmod(0o755)
     return f"{folder}{os.pathsep}{os.environ.get('PATH', '')}"
