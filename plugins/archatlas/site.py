@@ -299,12 +299,13 @@ def diagram_html(site: Site, rendered: Rendered, alt: str, page_url: str) -> str
     else:
         label = html.escape(alt)
         svg = markup.replace("<svg ", f'<svg role="list" aria-label="{label}" ', 1)
-        drawing = f'<div class="archatlas-canvas">\n{svg}\n</div>'
+        # The drawing's text stays out of the search index; its legend is in.
+        drawing = f'<div class="archatlas-canvas" data-search-exclude>\n{svg}\n</div>'
     view = site.views.get(rendered.key)
     caption = legend_html(view, id_prefix(rendered.key)) if view else ""
     return (
         f'<figure class="archatlas-diagram" data-view="{html.escape(rendered.key)}" '
-        f'markdown="0" data-search-exclude>\n{drawing}\n{caption}\n</figure>'
+        f'markdown="0">\n{drawing}\n{caption}\n</figure>'
     )
 
 
