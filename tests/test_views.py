@@ -268,8 +268,13 @@ def star(count: int, clusters: bool = False) -> View:
 
 def test_a_small_view_is_tried_both_ways_a_large_one_as_a_network() -> None:
     small, large = star(5), star(45)
-    assert len(layouts(small)) == 4, "both directions, each with labels placed after layout too"
-    assert len(layouts(large)) == 2
+    # Both directions, each with labels placed by dot, after layout, or none.
+    assert [layout.labels for layout in layouts(small)] == [
+        *("label", "label"),
+        *("xlabel", "xlabel"),
+        *("none", "none"),
+    ]
+    assert len(layouts(large)) == 3, "a network has one direction"
     assert not spread(small) and spread(large)
     assert "layout=neato" in dot_source(large)
     assert "label=<" not in dot_source(large).split("->", 1)[1], "a network's lines have no label"

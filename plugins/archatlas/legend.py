@@ -17,6 +17,7 @@ from .render import (
     EDGE_STYLES,
     STATUS_CARD,
     CardStyle,
+    carried,
     coloured,
     grouped_edges,
     spread,
@@ -67,14 +68,14 @@ def legend(view: View) -> Legend:
     styles = sorted({edge.style for edge in view.edges}, key=list(EDGE_STYLES).index)
     items = [LegendItem(_line(style), STYLE_MEANINGS[style]) for style in styles]
     notes = list(view.notes)
-    data = {edge.data for edge in view.edges}
+    data = carried(view)
     if coloured(view):
         for level in CLASSIFICATIONS:
             if level in data:
                 items.append(LegendItem(_line("sync", DATA_COLOURS[level]), f"{level} data"))
         if None in data:
             items.append(LegendItem(_line("sync", UNCLASSIFIED), "no classification declared"))
-    elif data and (only := next(iter(data))):
+    elif len(data) == 1 and (only := next(iter(data))):
         notes.append(f"Every relation drawn carries {only} data.")
     for status in ("added", "removed", "changed"):
         if any(node.status == status for node in view.nodes):
@@ -90,6 +91,8 @@ def legend(view: View) -> Legend:
         for edge in view.edges
         if edge.grouped
     )
+    if view.edges:
+        notes.append("Hover a line to list the relations it stands for.")
     if groups and spread(view):
         notes.append("The more relations a line stands for, the wider it is.")
     if groups:

@@ -20,9 +20,9 @@ import subprocess
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 import graphviz
 
@@ -33,6 +33,7 @@ from .icons import icon_file, png_source
 from .markdown import one_line
 from .settings import DEFAULTS, DiagramFormat
 from .svg import (
+    CHARACTER_WIDTH,
     LINK_PREFIX,
     clean_markup,
     clean_svg,
@@ -40,6 +41,7 @@ from .svg import (
     is_plain_drawing,
     natural_size,
     standalone_svg,
+    text_overlaps,
 )
 from .views import EdgeStyle, Status, View, ViewEdge, ViewNode
 
@@ -114,10 +116,9 @@ CAPTION_LINES = 2
 ICON_SIZE = 24  # points
 TEXT_WIDTH = 118  # points: the text column of a card, at least
 CELL_PADDING = 3
-# Lines are wrapped to what fits the text column when a character is taken
-# as 0.55 of the font size wide, a generous average for DejaVu Sans: real
-# text is narrower, and a wider name (bold) widens its card instead.
-CHARACTER_WIDTH = 0.55
+# Lines are wrapped to what fits the text column at svg.CHARACTER_WIDTH of
+# the font size per character: real text is narrower, and a wider name
+# (bold) widens its card instead.
 NAME_WRAP = int((TEXT_WIDTH - 2 * CELL_PADDING) / (CHARACTER_WIDTH * NAME_SIZE))
 CAPTION_WRAP = int((TEXT_WIDTH - 2 * CELL_PADDING) / (CHARACTER_WIDTH * CAPTION_SIZE))
 
@@ -243,11 +244,9 @@ def spread(view: View) -> bool:
 DENSE = 3  # edges per node
 
 
-def dot_source(view: View, edge_labels: str = "label") -> str:
-    """The DOT source of a view, built with `diagrams` and never rendered by it.
-
-    `edge_labels` is "label" (placed by dot, clear of cards) or "xlabel"
-    (placed after layout, for the graphs where dot 2.x fails on labels)."""
+def dot_source(view: View, edge_labels: LabelPlacement = "label") -> str:
+    """The DOT source of a view, built with `diagrams` and never rendered by it,
+    its edge labels placed as `edge_labels` says."""
     import diagrams
 
     drawing = diagrams.Diagram(
@@ -303,7 +302,12 @@ def coloured(view: View) -> bool:
     """Whether the view's edges are coloured by classification: only where
     its relations carry more than one (or some declare none), or a colour
     would say nothing."""
-    return len({edge.data for edge in view.edges if edge.style in RELATION_STYLES}) > 1
+    return len(carried(view)) > 1
+
+
+def carried(view: View) -> set[Classification | None]:
+    """The classifications the view's relations carry (None: not declared)."""
+    return {edge.data for edge in view.edges if edge.style in RELATION_STYLES}
 
 
 RELATION_STYLES = frozenset({"sync", "async", "ledger"})  # the styles that carry data
@@ -354,7 +358,7 @@ STATUS_EDGE = {
 
 
 def _edge_attrs(
-    edge: ViewEdge, colour: bool, group: int | None, labels: str, network: bool
+    edge: ViewEdge, colour: bool, group: int | None, labels: LabelPlacement, network: bool
 ) -> dict[str, str]:
     attrs = {
         "id": edge_id(edge, group),
@@ -363,7 +367,7 @@ def _edge_attrs(
         "tooltip": tooltip(*edge.details),
         **EDGE_STYLES[edge.style],
     }
-    if edge.label and not network:
+    if edge.label and not network and labels != "none":
         attrs[labels] = edge_label(edge.label)
         attrs["labeltooltip"] = attrs["tooltip"]
     if network and edge.weight > 1:
@@ -473,86 +477,115 @@ def _trusted(payload: bytes, output: str) -> bool:
 
 def render_source(
     key: str,
-    sources: str | Sequence[str],
+    candidates: str | Sequence[Layout],
     options: RenderOptions = RenderOptions(),
     custom_icons: dict[str, str] | None = None,
 ) -> Rendered:
-    """One diagram from the first of its layouts that fits the page's column,
-    or the one that fits best; a Graphviz failure becomes a Rendered with its
-    error. The layouts are DOT sources of one view (see `layouts`)."""
+    """One diagram, from the best of its layouts (see `layouts`) or from one
+    DOT source; a Graphviz failure becomes a Rendered with its error."""
     icons = custom_icons or {}
-    candidates = [sources] if isinstance(sources, str) else list(sources)
+    tried = [Layout(candidates)] if isinstance(candidates, str) else list(candidates)
     try:
         if options.output == "png":
             # Same source, same layout: the image map matches the picture.
-            source = png_source(candidates[0])
+            source = png_source(tried[0].source)
             image, cached_image = _dot(source, "png", options)
             cmapx, cached_map = _dot(source, "cmapx", options)
             markup = clean_markup(cmapx.decode("utf-8"), key, icons)
             return Rendered(key, "png", markup, image, cached=cached_image and cached_map)
-        svg, cached = _best_layout(candidates, options)
+        svg, cached = _best_layout(tried, options)
         return Rendered(key, "svg", clean_svg(svg.decode("utf-8"), key, icons), cached=cached)
     except RenderError as error:
         return Rendered(key, options.output, "", error=str(error))
 
 
+# How edge labels are placed: by dot, in room kept clear of cards and of
+# each other; after layout (which dot 2.x survives where it crashes placing
+# labels among clusters, but which may overlap); or not drawn at all.
+LabelPlacement = Literal["label", "xlabel", "none"]
+
+
+class Layout(NamedTuple):
+    source: str  # DOT
+    labels: LabelPlacement = "label"
+
+
 # The content column of a Material page, in CSS pixels: a layout that fits
-# it at this share of its natural size or more is taken without trying more.
+# it at this share of its natural size or more, with no text overlapping,
+# is taken without trying more.
 COLUMN = (690.0, 720.0)
 GOOD_FIT = 0.8
 
 
-def _best_layout(candidates: list[str], options: RenderOptions) -> tuple[bytes, bool]:
-    """The best fitting of the first half of `candidates` that Graphviz draws;
-    the second half (the same layouts, labels placed after layout) only when
-    it draws none of the first. A layout that runs out of time ends the
-    search. Cached when every layout tried came from the cache: nothing was
-    drawn."""
-    half = max(1, len(candidates) // 2)
-    failure: RenderError | None = None
-    drawn = False
-    for group in (candidates[:half], candidates[half:]):
-        best: tuple[float, bytes] | None = None
-        for source in group:
+@dataclass(frozen=True, order=True)
+class Drawn:
+    """A layout Graphviz drew, ranked: fewest overlapping lines, best fit."""
+
+    overlaps: int
+    misfit: float  # 1 - fit
+    svg: bytes = field(compare=False)
+
+    @property
+    def good(self) -> bool:
+        return self.overlaps == 0 and 1 - self.misfit >= GOOD_FIT
+
+
+def _best_layout(candidates: list[Layout], options: RenderOptions) -> tuple[bytes, bool]:
+    """The best drawing of the candidates with labels placed by dot; those
+    with labels placed after layout only when dot draws none of the first;
+    and those without edge labels only when every drawing so far has text
+    overlapping. A layout that runs out of time ends the search. Cached when
+    every layout tried came from the cache: nothing was drawn."""
+    drawn: list[Drawn] = []
+    failures: list[RenderError] = []
+    fresh = False
+
+    def draw(placement: LabelPlacement) -> None:
+        nonlocal fresh
+        for layout in (c for c in candidates if c.labels == placement):
+            if drawn and min(drawn).good:
+                return
             try:
-                svg, cached = _dot(source, "svg", options)
+                svg, cached = _dot(layout.source, "svg", options)
             except DotTimeout:
-                if best is None:
+                if not drawn:
                     raise
-                break
+                return
             except RenderError as error:
-                failure = failure or error
-                drawn = drawn or not str(error).endswith(REMEMBERED)
+                failures.append(error)
+                fresh = fresh or not str(error).endswith(REMEMBERED)
                 continue
-            drawn = drawn or not cached
-            score = fit(svg)
-            if best is None or score > best[0]:
-                best = (score, svg)
-            if score >= GOOD_FIT:
-                break
-        if best is not None:
-            return best[1], not drawn
-    assert failure is not None
-    raise failure
+            fresh = fresh or not cached
+            text = svg.decode("utf-8", "replace")
+            drawn.append(Drawn(text_overlaps(text), 1 - fit(text), svg))
+
+    draw("label")
+    if not drawn:
+        draw("xlabel")
+    if drawn and min(drawn).overlaps:
+        draw("none")
+    if not drawn:
+        raise failures[0]
+    return min(drawn).svg, not fresh
 
 
-def fit(svg: bytes) -> float:
+def fit(svg: str) -> float:
     """The share of its natural size at which a drawing fits the column."""
-    width, height = natural_size(svg.decode("utf-8", "replace"))
+    width, height = natural_size(svg)
     if width <= 0 or height <= 0:
         return 1.0
     return min(1.0, COLUMN[0] / width, COLUMN[1] / height)
 
 
-def layouts(view: View) -> tuple[str, ...]:
-    """The DOT sources to try for a view, best guess first: its own direction,
-    then the other one for a view small enough that trying costs little; and
-    each again with labels placed after layout, which dot 2.x survives where
-    it crashes on placing edge labels among clusters."""
+def layouts(view: View) -> tuple[Layout, ...]:
+    """The layouts to try for a view, best guess first: its own direction,
+    then the other one for a view small enough that trying costs little; each
+    with edge labels placed by dot, after layout, or not drawn."""
     views = [view]
-    if len(view.nodes) <= FLIP_NODES:
+    if len(view.nodes) <= FLIP_NODES and not spread(view):
         views.append(replace(view, direction="TB" if view.direction == "LR" else "LR"))
-    return tuple(dot_source(v, labels) for labels in ("label", "xlabel") for v in views)
+    placements: tuple[LabelPlacement, ...] = ("label", "xlabel", "none")
+    return tuple(Layout(dot_source(v, labels), labels) for labels in placements for v in views)
 
 
 FLIP_NODES = 40

@@ -148,6 +148,37 @@ def natural_size(svg: str) -> tuple[float, float]:
     return (float(match[1]) * SCALE * 4 / 3, float(match[2]) * SCALE * 4 / 3)
 
 
+_TEXT = re.compile(
+    r'<text text-anchor="(?P<anchor>start|middle|end)" x="(?P<x>-?[\d.]+)" y="(?P<y>-?[\d.]+)"'
+    r'[^>]*font-size="(?P<size>[\d.]+)"[^>]*>(?P<text>[^<]*)</text>'
+)
+# A line of text is taken to be 0.55 of its font size wide per character and
+# one font size high: a generous estimate for DejaVu Sans, which render.py
+# wraps and reserves room by.
+CHARACTER_WIDTH = 0.55
+
+
+def text_overlaps(svg: str) -> int:
+    """How many pairs of text lines in a drawing overlap, by that estimate."""
+    boxes = []
+    for match in _TEXT.finditer(svg):
+        size, x, y = float(match["size"]), float(match["x"]), float(match["y"])
+        width = CHARACTER_WIDTH * size * len(html.unescape(match["text"]))
+        left = {"start": x, "middle": x - width / 2, "end": x - width}[match["anchor"]]
+        boxes.append((left, left + width, y - 0.8 * size, y + 0.2 * size))
+    boxes.sort()
+    found = 0
+    for index, (_, right, top, bottom) in enumerate(boxes):
+        for other_left, _, other_top, other_bottom in boxes[index + 1 :]:
+            if other_left >= right - EPSILON:
+                break
+            found += other_top < bottom - EPSILON and top < other_bottom - EPSILON
+    return found
+
+
+EPSILON = 0.01  # points: lines that touch do not overlap
+
+
 def place_svg(svg: str, link: Callable[[str], str], icon: Callable[[str], str]) -> str:
     """Resolve link and icon placeholders for the page the SVG is placed in."""
 
