@@ -12,6 +12,7 @@ from archatlas.legend import legend, legend_html
 from archatlas.load import load_text
 from archatlas.model import Architecture, build
 from archatlas.render import coloured, dot_source, layouts, spread, wrap
+from archatlas.svg import text_faults
 from archatlas.views import View, ViewCluster, ViewEdge, ViewNode, build_view
 from archatlas.views.graph import merge_edges
 
@@ -310,3 +311,37 @@ def test_a_card_draws_each_line_of_its_name_inside_it() -> None:
     source = dot_source(view)
     assert "<B>Google Cloud</B><BR/><B>Speech-to-Text</B>" in source
     assert "vendor · gcp · long-running" in source
+
+
+def drawing(*parts: str) -> str:
+    return (
+        '<svg width="100pt" height="100pt">\n<g id="graph0" class="graph">\n'
+        + "\n".join(parts)
+        + "\n</g>\n</svg>"
+    )
+
+
+CARD = (
+    '<g id="n~a" class="node">\n<title>a</title>\n'
+    '<polygon fill="#ffffff" points="0,0 0,-40 100,-40 100,0 0,0"/>\n'
+    '<text text-anchor="start" x="30" y="-20" font-family="DejaVu Sans" font-size="12.00">'
+    "Alpha</text>\n"
+    "</g>"
+)
+
+
+def label(x: float, y: float, text: str) -> str:
+    return (
+        f'<g id="e~a~b" class="edge">\n<title>a-&gt;b</title>\n'
+        f'<text text-anchor="middle" x="{x}" y="{y}" font-family="DejaVu Sans" '
+        f'font-size="10.00">{text}</text>\n</g>'
+    )
+
+
+def test_text_faults_count_overlapping_lines_and_labels_on_cards() -> None:
+    assert text_faults(drawing(CARD, label(300, -20, "calls"))) == 0
+    # Touching is not overlapping: "calls" is 27.5 points wide.
+    assert text_faults(drawing(label(300, -20, "calls"), label(327.5, -20, "calls"))) == 0
+    assert text_faults(drawing(label(300, -20, "calls"), label(310, -22, "reads"))) == 1
+    # On the card, clear of its text: a label on a card.
+    assert text_faults(drawing(CARD, label(20, -5, "calls"))) == 1

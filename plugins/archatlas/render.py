@@ -41,7 +41,7 @@ from .svg import (
     is_plain_drawing,
     natural_size,
     standalone_svg,
-    text_overlaps,
+    text_faults,
 )
 from .views import EdgeStyle, Status, View, ViewEdge, ViewNode
 
@@ -519,22 +519,23 @@ GOOD_FIT = 0.8
 
 @dataclass(frozen=True, order=True)
 class Drawn:
-    """A layout Graphviz drew, ranked: fewest overlapping lines, best fit."""
+    """A layout Graphviz drew, ranked: fewest faults (overlapping lines, labels
+    on cards), best fit."""
 
-    overlaps: int
+    faults: int
     misfit: float  # 1 - fit
     svg: bytes = field(compare=False)
 
     @property
     def good(self) -> bool:
-        return self.overlaps == 0 and 1 - self.misfit >= GOOD_FIT
+        return self.faults == 0 and 1 - self.misfit >= GOOD_FIT
 
 
 def _best_layout(candidates: list[Layout], options: RenderOptions) -> tuple[bytes, bool]:
     """The best drawing of the candidates with labels placed by dot; those
     with labels placed after layout only when dot draws none of the first;
     and those without edge labels only when every drawing so far has text
-    overlapping. A layout that runs out of time ends the search. Cached when
+    overlapping or a label on a card. A layout that runs out of time ends the search. Cached when
     every layout tried came from the cache: nothing was drawn."""
     drawn: list[Drawn] = []
     failures: list[RenderError] = []
@@ -557,12 +558,12 @@ def _best_layout(candidates: list[Layout], options: RenderOptions) -> tuple[byte
                 continue
             fresh = fresh or not cached
             text = svg.decode("utf-8", "replace")
-            drawn.append(Drawn(text_overlaps(text), 1 - fit(text), svg))
+            drawn.append(Drawn(text_faults(text), 1 - fit(text), svg))
 
     draw("label")
     if not drawn:
         draw("xlabel")
-    if drawn and min(drawn).overlaps:
+    if drawn and min(drawn).faults:
         draw("none")
     if not drawn:
         raise failures[0]

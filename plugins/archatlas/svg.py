@@ -124,9 +124,20 @@ def _block(lines: list[str], start: int) -> list[str]:
 # Nodes whose tops lie within this many points read as one row.
 ROW = 30.0
 
+Box = tuple[float, float, float, float]  # left, right, top, bottom, in points
+
 
 def _top_left(block: list[str]) -> tuple[float, float]:
     """Where a node's card starts: the row it reads in, then its left edge."""
+    card = _card(block)
+    if card is None:
+        return (0.0, 0.0)
+    left, _, top, _ = card
+    return (round(top / ROW), left)
+
+
+def _card(block: list[str]) -> Box | None:
+    """The box around a node's shapes: its card."""
     points = [
         (float(x), float(y))
         for line in block
@@ -134,9 +145,9 @@ def _top_left(block: list[str]) -> tuple[float, float]:
         for x, y in _POINT.findall(line)
     ]
     if not points:
-        return (0.0, 0.0)
-    top = min(y for _, y in points)
-    return (round(top / ROW), min(x for x, _ in points))
+        return None
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    return (min(xs), max(xs), min(ys), max(ys))
 
 
 def natural_size(svg: str) -> tuple[float, float]:
@@ -152,27 +163,63 @@ _TEXT = re.compile(
     r'<text text-anchor="(?P<anchor>start|middle|end)" x="(?P<x>-?[\d.]+)" y="(?P<y>-?[\d.]+)"'
     r'[^>]*font-size="(?P<size>[\d.]+)"[^>]*>(?P<text>[^<]*)</text>'
 )
+_GROUP = re.compile(r'<g id="[^"]*" class="(node|edge)')
 # A line of text is taken to be 0.55 of its font size wide per character and
 # one font size high: a generous estimate for DejaVu Sans, which render.py
 # wraps and reserves room by.
 CHARACTER_WIDTH = 0.55
 
 
-def text_overlaps(svg: str) -> int:
-    """How many pairs of text lines in a drawing overlap, by that estimate."""
+def text_faults(svg: str) -> int:
+    """What makes a drawing hard to read, by that estimate: pairs of text
+    lines that overlap, and edge labels that lie on a card."""
+    lines = svg.split("\n")
+    cards: list[Box] = []
+    labels: list[Box] = []
+    index = 0
+    while index < len(lines):
+        group = _GROUP.match(lines[index])
+        if group is None:
+            index += 1
+            continue
+        block = _block(lines, index)
+        if group[1] == "node" and (card := _card(block)) is not None:
+            cards.append(card)
+        elif group[1] == "edge":
+            labels += _text_boxes("\n".join(block))
+        index += len(block)
+    on_cards = sum(1 for label in labels if any(_overlap(label, card) for card in cards))
+    return _overlapping_pairs(_text_boxes(svg)) + on_cards
+
+
+def _text_boxes(svg: str) -> list[Box]:
     boxes = []
     for match in _TEXT.finditer(svg):
         size, x, y = float(match["size"]), float(match["x"]), float(match["y"])
         width = CHARACTER_WIDTH * size * len(html.unescape(match["text"]))
         left = {"start": x, "middle": x - width / 2, "end": x - width}[match["anchor"]]
         boxes.append((left, left + width, y - 0.8 * size, y + 0.2 * size))
-    boxes.sort()
+    return boxes
+
+
+def _overlap(first: Box, second: Box) -> bool:
+    return (
+        first[0] < second[1] - EPSILON
+        and second[0] < first[1] - EPSILON
+        and first[2] < second[3] - EPSILON
+        and second[2] < first[3] - EPSILON
+    )
+
+
+def _overlapping_pairs(boxes: list[Box]) -> int:
+    """How many pairs of boxes overlap: swept left to right."""
+    boxes = sorted(boxes)
     found = 0
-    for index, (_, right, top, bottom) in enumerate(boxes):
-        for other_left, _, other_top, other_bottom in boxes[index + 1 :]:
-            if other_left >= right - EPSILON:
+    for index, box in enumerate(boxes):
+        for other in boxes[index + 1 :]:
+            if other[0] >= box[1] - EPSILON:
                 break
-            found += other_top < bottom - EPSILON and top < other_bottom - EPSILON
+            found += _overlap(box, other)
     return found
 
 
