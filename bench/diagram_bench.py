@@ -237,7 +237,6 @@ def build(project: Path) -> tuple[Path, float]:
     """`mkdocs build` of the project (a cold diagram cache of its own); the site and seconds."""
     site = project / "site"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    env.pop("PYTHONPATH", None)
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-f", "mkdocs.yml", "-d", str(site)],
