@@ -163,6 +163,7 @@ class Report:
     pages: int = 0  # pages holding a diagram
     opened: int = 0  # of which opened in the browser
     sampled: bool = False
+    sample_note: str = ""  # which pages were opened, when not all
     build_s: float = 0.0
     render_s: float = 0.0  # wall time of all render_source runs
     browser_s: float = 0.0
@@ -325,25 +326,42 @@ def measure_svgs(report: Report, svgs: dict[str, str], ours: dict[str, str]) -> 
         diagram.smallest_font = found.smallest_font
 
 
-def pages_to_open(report: Report, limit: int | None) -> tuple[list[str], bool]:
-    """The pages to open in the browser: all, or `limit` of them, and whether sampled.
+@dataclass(frozen=True)
+class Sample:
+    """The pages opened in the browser."""
 
-    A sample takes first every page holding a view other than an element's
-    neighbourhood (the landscape, systems, ledgers, data lakes), then element
-    pages drawn at random with a fixed seed.
+    pages: list[str]
+    views: int  # of which pages holding a landscape, system, ledger or data-lake view
+    views_in_all: int  # such pages in the site
+    elements: int  # element pages opened
+    elements_in_all: int
+
+
+def pages_to_open(report: Report, limit: int | None) -> Sample:
+    """The pages to open in the browser: all, or `limit` of them in a fixed sample.
+
+    A sample gives up to two thirds of its pages to those holding a view
+    other than an element's neighbourhood (the landscape, systems, ledgers,
+    data lakes), the site's index pages first, and the rest to element pages,
+    each drawn at random with a fixed seed.
     """
     views: dict[str, set[str]] = {}
     for diagram in report.diagrams:
         for page in diagram.pages:
             views.setdefault(page, set()).add(diagram.key)
     pages = sorted(views)
+    wide = [page for page in pages if any(not key.startswith("element/") for key in views[page])]
+    narrow = [page for page in pages if page not in set(wide)]
     if limit is None or len(pages) <= limit:
-        return pages, False
-    first = [page for page in pages if any(not key.startswith("element/") for key in views[page])]
-    rest = [page for page in pages if page not in set(first)]
-    chosen = first[:limit]
-    chosen += random.Random(0).sample(rest, min(len(rest), limit - len(chosen)))
-    return sorted(chosen), True
+        return Sample(pages, len(wide), len(wide), len(narrow), len(narrow))
+    rng = random.Random(0)
+    share = min(len(wide), max(limit - len(narrow), limit * 2 // 3))
+    first = [page for page in wide if page.count("/") <= 3]  # /architecture/, /architecture/x/
+    chosen = first[:share]
+    others = [page for page in wide if page not in set(chosen)]
+    chosen += rng.sample(others, share - len(chosen))
+    elements = rng.sample(narrow, min(len(narrow), limit - len(chosen)))
+    return Sample(sorted(chosen + elements), len(chosen), len(wide), len(elements), len(narrow))
 
 
 def overflow(found: dict[str, Any]) -> str:
@@ -365,11 +383,20 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A connection the browser dropped (it stops loading a page it leaves) is no error."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @contextmanager
 def serve(site: Path) -> Iterator[str]:
     """The site on 127.0.0.1, in a thread; its base URL."""
     handler = functools.partial(_Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -383,9 +410,14 @@ def check_overflow(report: Report, site: Path, limit: int | None) -> None:
     """Open the pages at 1440x900 and read, right after load, whether each diagram fits."""
     from playwright.sync_api import sync_playwright
 
-    pages, sampled = pages_to_open(report, limit)
-    report.pages = len({page for diagram in report.diagrams for page in diagram.pages})
-    report.opened, report.sampled = len(pages), sampled
+    sample = pages_to_open(report, limit)
+    pages = sample.pages
+    report.pages = sample.views_in_all + sample.elements_in_all
+    report.opened, report.sampled = len(pages), len(pages) < report.pages
+    report.sample_note = (
+        f"{sample.views:,} of {sample.views_in_all:,} pages with a landscape, system, ledger "
+        f"or data-lake view, {sample.elements:,} of {sample.elements_in_all:,} element pages"
+    )
     by_key = {diagram.key: diagram for diagram in report.diagrams}
     by_prefix = {metrics.id_prefix(key): key for key in by_key}
     started = time.perf_counter()
@@ -600,7 +632,7 @@ def summary(reports: Sequence[Report]) -> str:
         if report.sampled:
             lines.append(
                 f"    (overflow measured on {report.opened:,} of {report.pages:,} pages holding "
-                "a diagram: every system, ledger and data-lake page, then a fixed sample)"
+                f"a diagram, a fixed sample: {report.sample_note})"
             )
     return "\n".join(lines)
 
