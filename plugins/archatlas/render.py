@@ -18,6 +18,7 @@ import os
 import shutil
 import subprocess
 import textwrap
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
@@ -441,10 +442,10 @@ def _dot(source: str, output: str, options: RenderOptions) -> tuple[bytes, bool]
     if cache is None:
         return run_dot(source, output, options.timeout), False
     key = cache.key(source, output)
-    failed = cache.key(source, f"{output} failed within {options.timeout:g} s")
     found = cache.get(key)
     if found is not None and _trusted(found, output):
         return found, True
+    failed = cache.key(source, f"{output} failed within {options.timeout:g} s")
     remembered = cache.get(failed)
     if remembered is not None:
         kind, _, message = remembered.decode("utf-8", "replace").partition("\n")
@@ -482,9 +483,13 @@ def render_source(
     custom_icons: dict[str, str] | None = None,
 ) -> Rendered:
     """One diagram, from the best of its layouts (see `layouts`) or from one
-    DOT source; a Graphviz failure becomes a Rendered with its error."""
+    DOT source; a Graphviz failure becomes a Rendered with its error.
+
+    The cleaned SVG of the chosen layout is cached under the first layout's
+    source: a warm build reads one entry per diagram, and neither lays out,
+    compares nor cleans again."""
     icons = custom_icons or {}
-    tried = [Layout(candidates)] if isinstance(candidates, str) else list(candidates)
+    tried = [Layout.of(candidates)] if isinstance(candidates, str) else list(candidates)
     try:
         if options.output == "png":
             # Same source, same layout: the image map matches the picture.
@@ -493,10 +498,28 @@ def render_source(
             cmapx, cached_map = _dot(source, "cmapx", options)
             markup = clean_markup(cmapx.decode("utf-8"), key, icons)
             return Rendered(key, "png", markup, image, cached=cached_image and cached_map)
-        svg, cached = _best_layout(tried, options)
-        return Rendered(key, "svg", clean_svg(svg.decode("utf-8"), key, icons), cached=cached)
+        markup, cached = _chosen_svg(key, tried, options, icons)
+        return Rendered(key, "svg", markup, cached=cached)
     except RenderError as error:
         return Rendered(key, options.output, "", error=str(error))
+
+
+def _chosen_svg(
+    key: str, tried: list[Layout], options: RenderOptions, icons: dict[str, str]
+) -> tuple[str, bool]:
+    """The cleaned SVG of the best layout, and whether it came from the cache."""
+    cache = options.cache
+    if cache is None:
+        svg, _ = _best_layout(tried, options)
+        return clean_svg(svg.decode("utf-8"), key, icons), False
+    entry = cache.key(tried[0].source, f"chosen for {key} with {sorted(icons.items())}")
+    found = cache.get(entry)
+    if found is not None and _trusted(found, "svg"):
+        return found.decode("utf-8"), True
+    svg, cached = _best_layout(tried, options)
+    markup = clean_svg(svg.decode("utf-8"), key, icons)
+    cache.put(entry, markup.encode("utf-8"))
+    return markup, cached
 
 
 # How edge labels are placed: by dot, in room kept clear of cards and of
@@ -505,9 +528,25 @@ def render_source(
 LabelPlacement = Literal["label", "xlabel", "none"]
 
 
-class Layout(NamedTuple):
-    source: str  # DOT
-    labels: LabelPlacement = "label"
+class Layout:
+    """One way to lay out a view. Its DOT source is built when first asked
+    for, under a lock: `diagrams` keeps one global drawing context."""
+
+    def __init__(self, build: Callable[[], str], labels: LabelPlacement = "label") -> None:
+        self._build = build
+        self.labels = labels
+
+    @classmethod
+    def of(cls, source: str) -> Layout:
+        return cls(lambda: source)
+
+    @functools.cached_property
+    def source(self) -> str:
+        with _LIBRARY:
+            return self._build()
+
+
+_LIBRARY = threading.Lock()
 
 
 # The content column of a Material page, in CSS pixels: a layout that fits
@@ -586,7 +625,11 @@ def layouts(view: View) -> tuple[Layout, ...]:
     if len(view.nodes) <= FLIP_NODES and not spread(view):
         views.append(replace(view, direction="TB" if view.direction == "LR" else "LR"))
     placements: tuple[LabelPlacement, ...] = ("label", "xlabel", "none")
-    return tuple(Layout(dot_source(v, labels), labels) for labels in placements for v in views)
+    return tuple(
+        Layout(functools.partial(dot_source, v, labels), labels)
+        for labels in placements
+        for v in views
+    )
 
 
 FLIP_NODES = 40
@@ -600,12 +643,13 @@ def render_all(
     options: RenderOptions = RenderOptions(),
     progress: Progress | None = None,
 ) -> dict[str, Rendered]:
-    """Render every view: DOT sources are built in order, `dot` runs in parallel.
+    """Render every view, several at once: `dot` runs in parallel, and each
+    DOT source is built when its diagram needs it.
 
     `progress(done, total)` is called from this thread as diagrams finish.
     """
     find_dot()
-    sources = [(view.key, layouts(view), view.custom_icons) for view in views]
+    sources = [(view.key, layouts(view), view.custom_icons) for view in views]  # not built yet
     results: dict[str, Rendered] = {}
     with ThreadPoolExecutor(max_workers=options.jobs or os.cpu_count() or 1) as pool:
         futures = [

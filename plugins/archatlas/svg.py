@@ -268,9 +268,9 @@ _LINK_ATTRIBUTES = frozenset({"href", "xlink:href"})
 
 
 def is_plain_drawing(markup: str) -> bool:
-    """Whether Graphviz output holds only drawing: no script, no event handler,
-    no link other than ours, no entity declaration. Used on cache entries, which
-    anyone able to write the cache folder could have forged."""
+    """Whether Graphviz output, raw or cleaned, holds only drawing: no script,
+    no event handler, no link other than ours, no entity declaration. Used on
+    cache entries, which anyone able to write the cache folder could have forged."""
     if "<!ENTITY" in markup or "<![CDATA[" in markup:
         return False
     body = _PROLOG.sub("", markup)
@@ -280,6 +280,6 @@ def is_plain_drawing(markup: str) -> bool:
     for name, value in _ATTRIBUTE.findall(body):
         if name.lower().startswith("on") or (name.lower() == "style" and "url(" in value):
             return False
-        if name in _LINK_ATTRIBUTES and not value.startswith((LINK_PREFIX, "/")):
+        if name in _LINK_ATTRIBUTES and not value.startswith((LINK_PREFIX, ICON_PREFIX, "/")):
             return False
     return True
