@@ -15,7 +15,7 @@ from functools import cached_property
 
 import jinja2
 
-from . import markdown
+from . import classification, markdown
 from .findings import Finding, plural
 from .format import Element, Relation
 from .kinds import KIND_SPECS, KINDS
@@ -43,6 +43,10 @@ class Layout:
     @property
     def findings(self) -> str:
         return f"{self.prefix}/findings.md"
+
+    @property
+    def classification(self) -> str:
+        return f"{self.prefix}/classification.md"
 
     def catalogue(self, kind: str) -> str:
         return f"{self.prefix}/{kind}/index.md"
@@ -196,6 +200,7 @@ def generate_pages(
 
     render("index.md.j2", layout.index, kinds=_kinds(arch), findings=findings)
     render("findings.md.j2", layout.findings, findings=findings)
+    render("classification.md.j2", layout.classification, sections=classification.sections(arch))
     for kind in _kinds(arch):
         render("catalogue.md.j2", layout.catalogue(kind), kind=kind, elements=arch.of_kind(kind))
     for element in arch.elements:
@@ -221,6 +226,7 @@ def nav_section(arch: Architecture, layout: Layout) -> list[dict[str, str]]:
     """The navigation entries of the generated pages: overview, catalogues, findings."""
     items = [{"Overview": layout.index}]
     items += [{KIND_SPECS[kind].plural: layout.catalogue(kind)} for kind in _kinds(arch)]
+    items.append({"Data classification": layout.classification})
     items.append({"Findings": layout.findings})
     return items
 

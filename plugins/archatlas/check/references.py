@@ -166,7 +166,11 @@ def _relation(
     if isinstance(target, Ledger):
         yield from _ledger_relation(target, relation, at, source.id)
     approved = getattr(target, "approved_data", None)
-    if approved is not None and relation.data is not None and _above(relation.data, approved):
+    if (
+        approved is not None
+        and relation.data is not None
+        and more_sensitive(relation.data, approved)
+    ):
         yield finding(
             UNAPPROVED_DATA,
             at("data"),
@@ -191,7 +195,11 @@ def _vendor_reads(
         return
     datasets = {dataset.id: dataset for dataset in target.datasets}
     dataset = datasets.get(relation.dataset or "")
-    if dataset is not None and dataset.classification and _above(dataset.classification, approved):
+    if (
+        dataset is not None
+        and dataset.classification
+        and more_sensitive(dataset.classification, approved)
+    ):
         yield finding(
             UNAPPROVED_DATA,
             at("dataset"),
@@ -202,8 +210,10 @@ def _vendor_reads(
         )
 
 
-def _above(classification: Classification, approved: Classification) -> bool:
-    return CLASSIFICATIONS.index(classification) > CLASSIFICATIONS.index(approved)
+def more_sensitive(classification: Classification, than: Classification) -> bool:
+    """Whether `classification` is above `than`: data a vendor approved for `than` may
+    not receive (the site's classification page asks the same)."""
+    return CLASSIFICATIONS.index(classification) > CLASSIFICATIONS.index(than)
 
 
 def _misplaced_fields(

@@ -14,6 +14,7 @@ from typing import Literal
 
 from ..kinds import KIND_SPECS
 from ..model import Architecture
+from .classification import classification_view
 from .graph import (
     MAX_NODES,
     EdgeStyle,
@@ -77,6 +78,7 @@ VIEW_SPECS: dict[str, ViewSpec] = {
         ViewSpec("system", system_view, "kind"),
         ViewSpec("ledger", ledger_view, "kind"),
         ViewSpec("datalake", datalake_view, "kind"),
+        ViewSpec("classification", lambda arch, _: classification_view(arch), "site"),
     )
 }
 
