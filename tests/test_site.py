@@ -974,6 +974,7 @@ def test_render_writes_the_same_pages_as_the_site(
 ) -> None:
     written = {p.relative_to(rendered).as_posix() for p in rendered.rglob("*.md")}
     expected = {"architecture/index.md", "architecture/findings.md"}
+    expected.add("architecture/classification.md")
     for element in example_result.architecture.elements:
         expected.add(f"architecture/{element.kind}/{element.id}.md")
         expected.add(f"architecture/{element.kind}/index.md")
@@ -983,8 +984,8 @@ def test_render_writes_the_same_pages_as_the_site(
         parts = page.parent.relative_to(example.site / "architecture").parts
         if not parts:
             site_pages.add("architecture/index.md")
-        elif parts == ("findings",):
-            site_pages.add("architecture/findings.md")
+        elif parts in (("findings",), ("classification",)):
+            site_pages.add(f"architecture/{parts[0]}.md")
         elif len(parts) == 1:
             site_pages.add(f"architecture/{parts[0]}/index.md")
         else:
