@@ -65,12 +65,14 @@ OVERFLOW_SCRIPT = """
 () => {
   const root = document.documentElement;
   const tables = [...document.querySelectorAll('.md-content table')];
+  // Material wraps each table in a box that scrolls sideways: measure both.
+  const box = table => table.closest('.md-typeset__scrollwrap') || table;
   const wide = tables
     .map((table, index) => ({
       index: index,
       heading: [...table.querySelectorAll('th')].map(th => th.textContent.trim()).join(' | '),
-      scroll_width: table.scrollWidth,
-      client_width: table.clientWidth,
+      scroll_width: Math.max(table.scrollWidth, box(table).scrollWidth),
+      client_width: box(table).clientWidth,
     }))
     .filter(found => found.scroll_width > found.client_width + 1);
   return {

@@ -37,7 +37,11 @@ OVERFLOW = """
 () => {
   const root = document.documentElement;
   const wide = [...document.querySelectorAll('.md-content table')]
-    .map((table, index) => [index + 1, table.scrollWidth, table.clientWidth])
+    .map((table, index) => {
+      // Material wraps each table in a box that scrolls sideways.
+      const box = table.closest('.md-typeset__scrollwrap') || table;
+      return [index + 1, Math.max(table.scrollWidth, box.scrollWidth), box.clientWidth];
+    })
     .filter(([, scroll, client]) => scroll > client + 1);
   return {
     document: root.scrollWidth > root.clientWidth + 1 ? [root.scrollWidth, root.clientWidth] : null,
