@@ -12,8 +12,9 @@ every diagram its pages hold, and reports for each:
 - overlapping labels, spilled text, labels on cards and duplicate ordered
   pairs, computed from the SVG as the page holds it (bench/diagram_metrics.py);
 - whether its page gives it a legend;
-- how long archatlas took to draw it: `render_source` (one `dot` run and
-  the SVG's cleaning) on the view's DOT source, timed alone, `--jobs` at a time;
+- how long archatlas took to draw it: `render_source` (the `dot` runs of
+  the layouts the plugin tries, and the SVG's cleaning), timed alone,
+  `--jobs` at a time, without the diagram cache;
   whether that failed, or the page says the diagram could not be drawn;
 - overflow at load: the page opened in Chromium at 1440x900 and, right after
   the load event, nothing scrolled, whether the SVG is as wide as its figure
@@ -53,6 +54,7 @@ import diagram_metrics as metrics
 import yaml
 from synthetic import write_architecture
 
+from archatlas import render
 from archatlas.check import check_directory
 from archatlas.model import Architecture
 from archatlas.render import RenderOptions, dot_source, find_dot, render_source
@@ -142,6 +144,8 @@ class Diagram:
     spills: int = 0
     labels_on_cards: int = 0
     duplicates: int = 0
+    edges: int = 0
+    unlabelled_edges: int = 0  # edges drawn without any text
     legend: bool = False
     measured: str = ""  # "page" (the SVG as the page holds it) or "render" (ours)
     opened: bool = False  # its page was opened in the browser
@@ -294,10 +298,11 @@ def render_all(
         view = build_view(arch, key)
         if view is None:
             return key, 0.0, "no such view", ""
-        source = dot_source(view)
+        # The candidate layouts the site tries, where the plugin has them; else the one source.
+        candidates = render.layouts(view) if hasattr(render, "layouts") else dot_source(view)
         options = RenderOptions(cache=None, timeout=DEFAULTS.dot_timeout)
         started = time.perf_counter()
-        rendered = render_source(key, source, options, view.custom_icons)
+        rendered = render_source(key, candidates, options, view.custom_icons)
         return key, time.perf_counter() - started, rendered.error, rendered.markup
 
     find_dot()
@@ -323,6 +328,8 @@ def measure_svgs(report: Report, svgs: dict[str, str], ours: dict[str, str]) -> 
         diagram.spills = len(found.spills)
         diagram.labels_on_cards = len(found.labels_on_cards)
         diagram.duplicates = len(found.duplicates)
+        diagram.edges = found.edges
+        diagram.unlabelled_edges = found.unlabelled_edges
         diagram.smallest_font = found.smallest_font
 
 
@@ -540,6 +547,10 @@ def table(report: Report) -> str:
         ),
         *((label, _count(report.total(name))) for label, name in FIGURES),
         ("legend missing", _count(report.without_legend)),
+        (
+            "edges without a label",
+            f"{report.total('unlabelled_edges'):,} of {report.total('edges'):,}",
+        ),
         ("overflow at load", overflow_cell(report)),
         ("smallest text at load", smallest_cell(report)),
         ("site build (cold)", f"{report.build_s:.1f} s"),
@@ -601,6 +612,10 @@ def summary(reports: Sequence[Report]) -> str:
         ("dot, total s", [f"{sum(d.seconds for d in r.diagrams):.1f}" for r in reports]),
         *((label, [_count(r.total(name)) for r in reports]) for label, name in FIGURES),
         ("legend missing", [_count(r.without_legend) for r in reports]),
+        (
+            "unlabelled edges",
+            [f"{r.total('unlabelled_edges'):,}/{r.total('edges'):,}" for r in reports],
+        ),
         (
             "overflow at load",
             [f"{r.overflowing:,}/{len(r.checked):,}" if r.checked else "-" for r in reports],

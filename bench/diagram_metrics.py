@@ -126,6 +126,8 @@ class Metrics:
     labels_on_cards: tuple[LabelOnCard, ...]
     duplicates: tuple[DuplicatePair, ...]
     smallest_font: float  # the smallest font size of its text (0 without text)
+    edges: int = 0
+    unlabelled_edges: int = 0  # edges drawn without any text
 
 
 # --- reading the SVG ----------------------------------------------------------------------
@@ -322,6 +324,16 @@ def edge_ends(svg: str) -> tuple[tuple[str, str], ...]:
     return tuple(ends)
 
 
+def unlabelled_edges(svg: str) -> int:
+    """How many edges are drawn without any text (no label, or one left out)."""
+    count = 0
+    for element in _root(svg).iter():
+        if _local(element.tag) == "g" and "edge" in _classes(element):
+            texts = (t for t in element.iter() if _local(t.tag) == "text")
+            count += not any("".join(text.itertext()).strip() for text in texts)
+    return count
+
+
 def _node_name(end: str) -> str:
     """A node's name without the port Graphviz may append (`a:port`)."""
     return end.strip().split(":", 1)[0]
@@ -347,6 +359,8 @@ def measure(svg: str) -> Metrics:
         labels_on_cards=labels_on_cards(svg),
         duplicates=duplicate_pairs(svg),
         smallest_font=min((text.font_size for text in texts), default=0.0),
+        edges=len(edge_ends(svg)),
+        unlabelled_edges=unlabelled_edges(svg),
     )
 
 

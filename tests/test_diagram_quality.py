@@ -244,6 +244,7 @@ def test_measure_counts_everything() -> None:
     assert (len(found.overlaps), len(found.spills), len(found.labels_on_cards)) == (1, 1, 1)
     assert found.duplicates == (metrics.DuplicatePair("a", "b", 2),)
     assert found.smallest_font == 10
+    assert (found.edges, found.unlabelled_edges) == (2, 1)
 
 
 PAGE = """<h1>Market Insight</h1>
@@ -332,15 +333,11 @@ def test_every_diagram_of_the_example_is_measured(example_diagrams: list[Diagram
         assert metrics.node_cards(diagram.svg), diagram.key
 
 
-NOT_YET = "targets of the diagram readability work, not met yet"
-
-
 def test_no_overlapping_labels_in_the_example(example_diagrams: list[Diagram]) -> None:
     counts = {d.key: len(metrics.overlapping_labels(d.svg)) for d in example_diagrams}
     assert sum(counts.values()) == 0, f"{sum(counts.values())} overlaps: {_worst(counts)}"
 
 
-@pytest.mark.xfail(strict=False, reason=f"{NOT_YET}: 7 spilled lines")
 def test_no_text_spills_out_of_its_card_in_the_example(example_diagrams: list[Diagram]) -> None:
     counts = {d.key: len(metrics.spilled_text(d.svg)) for d in example_diagrams}
     assert sum(counts.values()) == 0, f"{sum(counts.values())} spilled lines: {_worst(counts)}"

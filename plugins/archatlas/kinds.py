@@ -51,7 +51,7 @@ SPECS: tuple[KindSpec, ...] = (
         views=("system",),
         sections=("members",),
     ),
-    KindSpec(Team, "Team", "Teams", "archatlas/kind-team.svg", views=(), sections=("members",)),
+    KindSpec(Team, "Team", "Teams", "archatlas/kind-team.svg", views=("team",), sections=("team",)),
     KindSpec(Actor, "Actor", "Actors", "archatlas/kind-actor.svg"),
     KindSpec(Service, "Service", "Services", "archatlas/kind-service.svg"),
     KindSpec(Vendor, "Vendor", "Vendors", "archatlas/kind-vendor.svg"),
@@ -61,8 +61,8 @@ SPECS: tuple[KindSpec, ...] = (
         "Data lake",
         "Data lakes",
         "archatlas/kind-datalake.svg",
-        views=("datalake",),
-        sections=("datasets",),
+        views=("datalake", "lineage"),
+        sections=("datasets", "lineage"),
     ),
     KindSpec(
         Ledger,
@@ -70,9 +70,15 @@ SPECS: tuple[KindSpec, ...] = (
         "Ledgers",
         "archatlas/kind-ledger.svg",
         views=("ledger",),
-        sections=("organizations",),
+        sections=("fault-tolerance", "channels", "organizations"),
     ),
-    KindSpec(LedgerNode, "Ledger node", "Ledger nodes", "archatlas/kind-ledger-node.svg"),
+    KindSpec(
+        LedgerNode,
+        "Ledger node",
+        "Ledger nodes",
+        "archatlas/kind-ledger-node.svg",
+        sections=("ledger-node",),
+    ),
 )
 
 KIND_SPECS: dict[str, KindSpec] = {spec.name: spec for spec in SPECS}

@@ -15,12 +15,15 @@ from functools import cached_property
 
 import jinja2
 
-from . import classification, markdown
+from . import classification, markdown, network
 from .findings import Finding, plural
-from .format import Element, Relation
+from .format import Channel, Classification, Datalake, Element, Ledger, LedgerNode, Relation
 from .kinds import KIND_SPECS, KINDS
+from .lineage import LineageStep, lineage_steps
 from .model import Architecture
+from .network import FaultTolerance
 from .settings import DEFAULTS
+from .views.graph import highest
 
 # Fields shown in an element's own sections rather than its facts table.
 SECTION_FIELDS = frozenset(
@@ -139,11 +142,93 @@ class ElementFacts:
         ]
 
     def dataset_users(self, dataset: str, verb: str) -> list[Element]:
-        return [
-            user
+        found = {
+            user.id: user
             for user, relation in self.used_by
             if relation.dataset == dataset and relation.verb == verb
+        }
+        return sorted(found.values(), key=_by_title)
+
+    # --- a data lake ---
+
+    @cached_property
+    def lineage(self) -> tuple[LineageStep, ...]:
+        assert isinstance(self.element, Datalake)
+        return lineage_steps(self.arch, self.element)
+
+    # --- a ledger and its nodes ---
+
+    @cached_property
+    def fault_tolerance(self) -> FaultTolerance | None:
+        assert isinstance(self.element, Ledger)
+        return network.fault_tolerance(self.arch, self.element)
+
+    @property
+    def consensus_name(self) -> str:
+        return network.consensus_name(getattr(self.element, "consensus", None) or "")
+
+    @cached_property
+    def channel_matrix(self) -> tuple[network.MatrixRow, ...]:
+        assert isinstance(self.element, Ledger)
+        return network.channel_matrix(self.arch, self.element)
+
+    @cached_property
+    def ordering_nodes(self) -> tuple[LedgerNode, ...]:
+        assert isinstance(self.element, Ledger)
+        return network.ordering_nodes(self.arch, self.element)
+
+    @property
+    def node_ledger(self) -> Ledger | None:
+        """A ledger node's ledger."""
+        ledger = self.arch.get(getattr(self.element, "ledger", None) or "")
+        return ledger if isinstance(ledger, Ledger) else None
+
+    def node_channels(self, part: network.ChannelPart) -> tuple[Channel, ...]:
+        """The channels a ledger node orders or serves."""
+        ledger = self.node_ledger
+        if ledger is None or not isinstance(self.element, LedgerNode):
+            return ()
+        return network.channels_of(ledger, self.element, part)
+
+    # --- a team ---
+
+    @cached_property
+    def owned(self) -> tuple[Element, ...]:
+        """What a team owns, by name."""
+        return tuple(sorted(self.arch.owned_by(self.element.id), key=_by_title))
+
+    @cached_property
+    def vendors(self) -> tuple[tuple[Element, tuple[Element, ...]], ...]:
+        """The vendors a team's elements use, by name, each with those elements."""
+        users: dict[str, dict[str, Element]] = {}
+        for element in self.owned:
+            for relation in element.uses:
+                vendor = self.arch.get(relation.to)
+                if vendor is not None and vendor.kind == "vendor":
+                    users.setdefault(vendor.id, {})[element.id] = element
+        vendors = sorted((self.arch.by_id[vendor_id] for vendor_id in users), key=_by_title)
+        return tuple(
+            (vendor, tuple(sorted(users[vendor.id].values(), key=_by_title))) for vendor in vendors
+        )
+
+    def vendor_data(self, vendor: str) -> Classification | None:
+        """The highest classification the team's elements send to `vendor`."""
+        sent = (r.data for element in self.owned for r in element.uses if r.to == vendor)
+        return highest(sent)
+
+    def owned_findings(self, by_element: dict[str, list[Finding]]) -> list[Finding]:
+        """The findings on the elements a team owns, by element name, errors first."""
+        return [
+            item
+            for element in self.owned
+            for item in sorted(
+                by_element.get(element.id, []), key=lambda f: f.severity.value != "error"
+            )
         ]
+
+
+def _by_title(element: Element) -> tuple[str, str]:
+    return (element.title.casefold(), element.id)
 
 
 def _flatten(prefix: str, value: dict[str, object]) -> list[tuple[str, str, bool]]:
@@ -157,8 +242,10 @@ def _flatten(prefix: str, value: dict[str, object]) -> list[tuple[str, str, bool
 
 
 def diagram_views(element: Element) -> list[str]:
-    """The views an element's page shows."""
-    return [f"{view}/{element.id}" for view in KIND_SPECS[element.kind].views]
+    """The views an element's page shows below its facts: all of its kind's
+    views but those named like one of its sections, which draws it in place."""
+    spec = KIND_SPECS[element.kind]
+    return [f"{view}/{element.id}" for view in spec.views if view not in spec.sections]
 
 
 def _environment() -> jinja2.Environment:
@@ -211,6 +298,7 @@ def generate_pages(
             info=ElementFacts(arch, element),
             views=diagram_views(element),
             findings=by_element.get(element.id, []),
+            element_findings=by_element,
             description=(
                 markdown.description(element.description, allow_html) if element.description else ""
             ),

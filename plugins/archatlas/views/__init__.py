@@ -27,8 +27,9 @@ from .graph import (
     element_view,
     landscape,
     system_view,
+    team_view,
 )
-from .topology import datalake_view, ledger_view
+from .topology import datalake_view, ledger_view, lineage_view
 
 __all__ = [
     "MAX_NODES",
@@ -78,6 +79,8 @@ VIEW_SPECS: dict[str, ViewSpec] = {
         ViewSpec("system", system_view, "kind"),
         ViewSpec("ledger", ledger_view, "kind"),
         ViewSpec("datalake", datalake_view, "kind"),
+        ViewSpec("lineage", lineage_view, "kind"),
+        ViewSpec("team", team_view, "kind"),
         ViewSpec("classification", lambda arch, _: classification_view(arch), "site"),
     )
 }

@@ -349,6 +349,20 @@ def system_view(arch: Architecture, system_id: str) -> View:
     return _graph(arch, f"system/{system_id}", _title(arch, system_id), inside + around)
 
 
+def team_view(arch: Architecture, team_id: str) -> View:
+    """What a team owns, framed by system and drawn as focus, with the
+    elements they use and that use them around it."""
+    owned = list(arch.owned_by(team_id))
+    around = [other for element in owned for other in neighbours(arch, element.id)]
+    view = _graph(arch, f"team/{team_id}", _title(arch, team_id), owned + around)
+    if view.collapsed:
+        return view
+    ids = {element.id for element in owned}
+    nodes = tuple(replace(node, focus=node.id in ids) for node in view.nodes)
+    notes = ("A card with a thick border is owned by the team; the others are what it talks to.",)
+    return replace(view, nodes=nodes, notes=notes)
+
+
 def element_view(arch: Architecture, element_id: str) -> View:
     element = arch.by_id[element_id]
     members = neighbours(arch, element_id)

@@ -9,7 +9,9 @@ from dataclasses import replace
 
 from ..format import Channel, Datalake, Dataset, Ledger, LedgerNode, Relation
 from ..icons import icon_for_kind
+from ..lineage import lineage_steps
 from ..model import Architecture
+from ..network import ORDERING_ROLES, channel_part, network_nodes
 from .graph import (
     View,
     ViewCluster,
@@ -22,12 +24,6 @@ from .graph import (
     unique_nodes,
     view_clusters,
 )
-
-# Ordering nodes by consensus family: Raft and the BFT kinds order with
-# orderers; proof-of-authority and the other kinds with validators.
-ORDERING_ROLES = frozenset({"orderer", "validator"})
-SERVING_ROLES = frozenset({"peer", "validator", "observer", "rpc"})
-
 
 # --- a data lake --------------------------------------------------------------------
 
@@ -67,6 +63,32 @@ def datalake_view(arch: Architecture, lake_id: str) -> View:
     )
 
 
+def lineage_view(arch: Architecture, lake_id: str) -> View:
+    """Only the lake's lineage: the datasets made from others, and the
+    elements that read the one to write the other, raw to curated."""
+    lake = arch.by_id[lake_id]
+    assert isinstance(lake, Datalake)
+    steps = {step.via.id: step for step in lineage_steps(arch, lake)}
+    involved = {d for step in steps.values() for d in (*step.reads, *step.writes)}
+    nodes = [_dataset_node(lake, d) for d in lake.datasets if d.id in involved]
+    edges = []
+    for user, relation in arch.used_by(lake_id):
+        step = steps.get(user.id)
+        if step and (relation.dataset in step.reads or relation.dataset in step.writes):
+            nodes.append(element_node(arch, user, cluster_for(arch, user)))
+            edges.append(_flow(user.id, relation, dataset_node_id(lake_id, relation.dataset or "")))
+    drawn = unique_nodes(nodes)
+    clusters = (ViewCluster(lake_id, lake.title), *view_clusters(arch, drawn))
+    return View(
+        f"lineage/{lake_id}",
+        f"{lake.title} lineage",
+        drawn,
+        merge_edges(edges),
+        tuple(sorted(set(clusters), key=lambda cluster: cluster.id)),
+        notes=("Arrows follow the data: read from one dataset, written to the next.",),
+    )
+
+
 def _dataset_node(lake: Datalake, dataset: Dataset) -> ViewNode:
     facts = [dataset.zone, dataset.format, dataset.classification]
     return ViewNode(
@@ -100,11 +122,7 @@ def ledger_view(arch: Architecture, ledger_id: str) -> View:
     the services that submit, query or call into it."""
     ledger = arch.by_id[ledger_id]
     assert isinstance(ledger, Ledger)
-    members = [
-        node
-        for node in arch.of_kind("ledger-node")
-        if isinstance(node, LedgerNode) and node.ledger == ledger_id
-    ]
+    members = network_nodes(arch, ledger_id)
     nodes = [_member_node(arch, node) for node in members]
     nodes += [_channel_node(ledger, channel) for channel in ledger.channels]
     edges = _channel_edges(ledger, members) + _consensus_edges(arch, ledger, members)
@@ -162,9 +180,10 @@ def _channel_edges(ledger: Ledger, members: Iterable[LedgerNode]) -> list[ViewEd
     for channel in ledger.channels:
         channel_id = channel_node_id(ledger.id, channel.id)
         for node in members:
-            if node.role in ORDERING_ROLES:
+            part = channel_part(node, channel)
+            if part == "orders":
                 line = f"{node.id} orders the blocks of channel {channel.id}"
-            elif node.role in SERVING_ROLES and node.organization in channel.members:
+            elif part == "serves":
                 line = f"{node.id} serves channel {channel.id} for {node.organization}"
             else:
                 continue
