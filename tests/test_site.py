@@ -750,6 +750,8 @@ def test_site_url_with_sub_path_keeps_links_relative(sub_path: Build) -> None:
         for link in page.svg_links:
             assert is_relative(link), (page.path, link)
         for href, _ in page.article_links:
+            if href.startswith("mailto:"):
+                continue  # a team's contact address, not a link into the site
             assert not href.startswith("/"), (page.path, href)
             assert "example.com" not in href, (page.path, href)
 

@@ -520,6 +520,7 @@ def test_the_viewer_is_published_by_the_plugin_and_by_render(site: Served, tmp_p
     """The stylesheet, the scripts and Panzoom's licence, in the site and in render --out."""
     assets = site_assets()
     assert sorted(posixpath.basename(path) for path in assets) == [
+        "archatlas-tables.js",
         "archatlas.css",
         "archatlas.js",
         "panzoom-LICENSE.txt",

@@ -34,6 +34,9 @@ class KindSpec:
     icon: str  # default icon key: one of archatlas' own icons (see icons.py)
     views: tuple[str, ...] = ("element",)  # the views its page shows, by view name
     sections: tuple[str, ...] = ()  # its page's own sections: templates/sections/<name>.md.j2
+    # Its catalogue's columns after the name, by column name (see cells.COLUMNS);
+    # a column empty for every element of the architecture is left out.
+    columns: tuple[str, ...] = ("tags", "description")
 
     @property
     def name(self) -> str:
@@ -50,12 +53,39 @@ SPECS: tuple[KindSpec, ...] = (
         "archatlas/kind-system.svg",
         views=("system",),
         sections=("members",),
+        columns=("domain", "owner", "elements", "tags", "description"),
     ),
-    KindSpec(Team, "Team", "Teams", "archatlas/kind-team.svg", views=("team",), sections=("team",)),
+    KindSpec(
+        Team,
+        "Team",
+        "Teams",
+        "archatlas/kind-team.svg",
+        views=("team",),
+        sections=("team",),
+        columns=("contact", "owns", "tags", "description"),
+    ),
     KindSpec(Actor, "Actor", "Actors", "archatlas/kind-actor.svg"),
-    KindSpec(Service, "Service", "Services", "archatlas/kind-service.svg"),
-    KindSpec(Vendor, "Vendor", "Vendors", "archatlas/kind-vendor.svg"),
-    KindSpec(Datastore, "Datastore", "Datastores", "archatlas/kind-datastore.svg"),
+    KindSpec(
+        Service,
+        "Service",
+        "Services",
+        "archatlas/kind-service.svg",
+        columns=("system", "owner", "role", "workload", "replicas", "tags", "description"),
+    ),
+    KindSpec(
+        Vendor,
+        "Vendor",
+        "Vendors",
+        "archatlas/kind-vendor.svg",
+        columns=("provider", "product", "mode", "latency", "approved-data", "owner", "tags"),
+    ),
+    KindSpec(
+        Datastore,
+        "Datastore",
+        "Datastores",
+        "archatlas/kind-datastore.svg",
+        columns=("engine", "system", "owner", "tags", "description"),
+    ),
     KindSpec(
         Datalake,
         "Data lake",
@@ -63,6 +93,7 @@ SPECS: tuple[KindSpec, ...] = (
         "archatlas/kind-datalake.svg",
         views=("datalake", "lineage"),
         sections=("datasets", "lineage"),
+        columns=("engine", "datasets", "classifications", "system", "owner", "description"),
     ),
     KindSpec(
         Ledger,
@@ -71,6 +102,7 @@ SPECS: tuple[KindSpec, ...] = (
         "archatlas/kind-ledger.svg",
         views=("ledger",),
         sections=("fault-tolerance", "channels", "organizations"),
+        columns=("platform", "consensus", "organizations", "channels", "owner", "description"),
     ),
     KindSpec(
         LedgerNode,
@@ -78,6 +110,7 @@ SPECS: tuple[KindSpec, ...] = (
         "Ledger nodes",
         "archatlas/kind-ledger-node.svg",
         sections=("ledger-node",),
+        columns=("ledger", "organization", "role", "serves", "owner"),
     ),
 )
 

@@ -161,3 +161,151 @@ class _Filter(HTMLParser):
     def handle_data(self, data: str) -> None:
         if not self.dropping:
             self.out.append(html.escape(data, quote=False))
+
+
+# --- summaries --------------------------------------------------------------------------
+
+# The inline elements a summary keeps: bold, italics, code and links.
+INLINE_TAGS = frozenset({"strong", "em", "b", "i", "code", "a", "del", "sup", "sub"})
+BLOCK_TAGS = frozenset(
+    {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "pre", "blockquote", "table", "tr"}
+    | {"td", "th", "ul", "ol", "hr", "div"}
+)
+PARAGRAPH_LIMIT = 160  # characters: a longer first paragraph is cut after its first sentence
+SENTENCE_LIMIT = 200  # characters: a longer first sentence is cut at a word, with an ellipsis
+ELLIPSIS = "…"
+# A sentence ends at '.', '!' or '?' followed by a space and a capital or digit
+# ("e.g. a" goes on; "v2. Next" ends).
+_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z0-9])")
+# Characters a table cell's Markdown would read as syntax, as entities the
+# browser shows as themselves.
+_SPACES = re.compile(r"\s+")
+_INLINE_SPECIAL = re.compile(r"[\\`*_{}\[\]|~]")
+
+
+def summary(value: str) -> str:
+    """A description's first sentence or paragraph as inline HTML for a table cell.
+
+    Bold, italics, code and links stay; everything else becomes its text. An
+    ellipsis marks what is left out. The result holds no Markdown syntax and
+    no '|', so it is safe in a Markdown table.
+    """
+    import markdown as python_markdown  # only pages need it: `archatlas check` does not
+
+    rendered = python_markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"])
+    try:
+        safe = _Filter(allow_html=False).run(rendered.convert(value))
+        blocks = _Blocks().run(safe)
+    except AssertionError:  # see description(): malformed declarations
+        blocks = [[("text", one_line(value))]]
+    if not blocks:
+        return ""
+    tokens, more = blocks[0], len(blocks) > 1
+    plain = "".join(token[1] for token in tokens if token[0] == "text")
+    cut = _cut_at(plain, tokens)
+    shown = _inline(tokens, cut)
+    whole = cut >= len(plain.rstrip())
+    if whole and not more:
+        return shown
+    # After a sentence or a block the ellipsis stands apart; after a word, it joins it.
+    return shown + (" " + ELLIPSIS if whole or plain[:cut].rstrip()[-1:] in ".!?" else ELLIPSIS)
+
+
+def _cut_at(plain: str, tokens: list[tuple[str, str]]) -> int:
+    """Where the shown text ends: the paragraph, its first sentence, or a word."""
+    if len(plain) <= PARAGRAPH_LIMIT:
+        return len(plain)
+    in_code = _code_ranges(tokens)
+    for match in _SENTENCE_END.finditer(plain):
+        if not any(start <= match.start() < end for start, end in in_code):
+            if match.end() <= SENTENCE_LIMIT:
+                return match.end()
+            break
+    if len(plain) <= SENTENCE_LIMIT:
+        return len(plain)  # one sentence, a little long: cutting it would save little
+    space = plain.rfind(" ", 0, PARAGRAPH_LIMIT)
+    return space if space > 0 else PARAGRAPH_LIMIT
+
+
+def _code_ranges(tokens: list[tuple[str, str]]) -> list[tuple[int, int]]:
+    ranges, position, start = [], 0, None
+    for kind, content in tokens:
+        if kind == "open" and content.startswith("<code"):
+            start = position
+        elif kind == "close" and content == "</code>" and start is not None:
+            ranges.append((start, position))
+            start = None
+        elif kind == "text":
+            position += len(content)
+    return ranges
+
+
+def _inline(tokens: list[tuple[str, str]], cut: int) -> str:
+    """The tokens up to `cut` characters of text, with every open element closed."""
+    out: list[str] = []
+    open_tags: list[str] = []
+    position = 0
+    for kind, content in tokens:
+        if kind == "text":
+            shown = content[: max(0, cut - position)]
+            position += len(content)
+            escaped = html.escape(shown, quote=False)
+            out.append(_INLINE_SPECIAL.sub(lambda m: f"&#{ord(m.group(0))};", escaped))
+            if position >= cut:
+                break
+        elif kind == "open":
+            out.append(content)
+            open_tags.append(content[1:].split(" ", 1)[0].rstrip(">"))
+        elif open_tags:
+            open_tags.pop()
+            out.append(content)
+    out.extend(f"</{tag}>" for tag in reversed(open_tags))
+    return "".join(out).strip()
+
+
+class _Blocks(HTMLParser):
+    """Safe HTML read as blocks of inline tokens: ("text", text), ("open", "<a href=..>"),
+    ("close", "</a>"). Only the inline elements a summary keeps are tokens."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[list[tuple[str, str]]] = []
+        self.current: list[tuple[str, str]] = []
+
+    def run(self, markup: str) -> list[list[tuple[str, str]]]:
+        self.feed(markup)
+        self.close()
+        self._end_block()
+        return self.blocks
+
+    def _end_block(self) -> None:
+        if any(kind == "text" and content.strip() for kind, content in self.current):
+            self.blocks.append(self.current)
+        self.current = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in BLOCK_TAGS:
+            self._end_block()
+        elif tag == "br":
+            self.handle_data(" ")
+        elif tag in INLINE_TAGS:
+            kept = "".join(
+                f' {name}="{_attribute(value or "")}"'
+                for name, value in attrs
+                if (tag, name) in (("a", "href"), ("a", "title"))
+            )
+            self.current.append(("open", f"<{tag}{kept}>"))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in BLOCK_TAGS:
+            self._end_block()
+        elif tag in INLINE_TAGS:
+            self.current.append(("close", f"</{tag}>"))
+
+    def handle_data(self, data: str) -> None:
+        self.current.append(("text", _SPACES.sub(" ", data)))
+
+
+def _attribute(value: str) -> str:
+    """An attribute value that neither HTML nor a Markdown table can misread."""
+    return html.escape(value, quote=True).replace("|", "%7C")

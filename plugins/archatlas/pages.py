@@ -12,10 +12,11 @@ import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from urllib.parse import quote, urlsplit
 
 import jinja2
 
-from . import classification, markdown, network
+from . import cells, classification, markdown, network
 from .findings import Finding, plural
 from .format import Channel, Classification, Datalake, Element, Ledger, LedgerNode, Relation
 from .kinds import KIND_SPECS, KINDS
@@ -23,14 +24,8 @@ from .lineage import LineageStep, lineage_steps
 from .model import Architecture
 from .network import FaultTolerance
 from .settings import DEFAULTS
+from .urls import is_safe_url
 from .views.graph import highest
-
-# Fields shown in an element's own sections rather than its facts table.
-SECTION_FIELDS = frozenset(
-    {"kind", "id", "name", "description", "uses", "links", "tags", "icon"}
-    | {"datasets", "organizations", "channels"}
-)
-REFERENCE_FIELDS = frozenset({"system", "owner", "ledger"})
 
 
 @dataclass(frozen=True)
@@ -71,6 +66,9 @@ def relative(target: str, page: str) -> str:
     return posixpath.relpath(target, posixpath.dirname(page) or ".")
 
 
+BREADCRUMB = "\N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK}"  # between a path's parts
+
+
 @dataclass(frozen=True)
 class PageContext:
     """What a template needs to link from one page to others."""
@@ -79,9 +77,31 @@ class PageContext:
     layout: Layout
     page: str
     allow_html: bool
+    source_url: str | None = None  # where the repository shows the project's files
 
     def href(self, element: Element) -> str:
         return relative(self.layout.element(element), self.page)
+
+    def cell(self, value: cells.Value | None) -> str:
+        """A table cell's Markdown: the value rendered by its type."""
+        return cells.render(value, self.link)
+
+    def breadcrumbs(self, element: Element) -> str:
+        """The path to an element's page: Architecture, its catalogue, its name."""
+        overview = f"[Architecture]({self.page_link(self.layout.index)})"
+        kind = f"[{KIND_SPECS[element.kind].plural}]({self.catalogue(element.kind)})"
+        here = f"[{markdown.text(element.title)}]({self.href(element)})"
+        return (
+            '<span class="archatlas-breadcrumbs">'
+            f"{overview} {BREADCRUMB} {kind} {BREADCRUMB} {here}</span>"
+        )
+
+    def defined_in(self, path: str) -> str:
+        """The file an element is written in: a link into the repository when it is known."""
+        if self.source_url is None:
+            return markdown.code(path)
+        target = markdown.link_target(self.source_url + quote(path))
+        return f"[{markdown.code(path)}]({target})"
 
     def link(self, element_id: str) -> str:
         element = self.arch.get(element_id)
@@ -104,33 +124,32 @@ class ElementFacts:
     element: Element
 
     @cached_property
-    def facts(self) -> list[tuple[str, str, bool]]:
-        """(field, value, is_reference) for every scalar field that is set."""
-        rows: list[tuple[str, str, bool]] = []
-        data = self.element.model_dump(by_alias=True, exclude_none=True, exclude_defaults=True)
-        for name, value in data.items():
-            if name in SECTION_FIELDS:
-                continue
-            if isinstance(value, dict):
-                rows.extend(_flatten(name, value))
-            else:
-                rows.append((name, str(value), name in REFERENCE_FIELDS))
-        return rows
+    def facts(self) -> list[tuple[str, cells.Value]]:
+        """(label, value) for every field the facts table shows."""
+        return cells.facts(self.arch, self.element)
 
     @property
     def uses(self) -> tuple[Relation, ...]:
-        return self.element.uses
+        """What the element uses, by the name of what it uses (the tables show names)."""
+        return tuple(sorted(self.element.uses, key=lambda relation: self._title_of(relation.to)))
 
     @property
     def used_by(self) -> tuple[tuple[Element, Relation], ...]:
-        return self.arch.used_by(self.element.id)
+        return tuple(
+            sorted(self.arch.used_by(self.element.id), key=lambda pair: _by_title(pair[0]))
+        )
+
+    def _title_of(self, element_id: str) -> tuple[str, str]:
+        element = self.arch.get(element_id)
+        return _by_title(element) if element else (element_id.casefold(), element_id)
 
     @property
     def members(self) -> tuple[Element, ...]:
+        """A system's elements or what a team owns, by name."""
         if self.element.kind == "system":
-            return self.arch.in_system(self.element.id)
+            return cells.by_title(self.arch.in_system(self.element.id))
         if self.element.kind == "team":
-            return self.arch.owned_by(self.element.id)
+            return cells.by_title(self.arch.owned_by(self.element.id))
         return ()
 
     def nodes_of(self, organization: str | None = None) -> list[Element]:
@@ -231,16 +250,6 @@ def _by_title(element: Element) -> tuple[str, str]:
     return (element.title.casefold(), element.id)
 
 
-def _flatten(prefix: str, value: dict[str, object]) -> list[tuple[str, str, bool]]:
-    rows: list[tuple[str, str, bool]] = []
-    for key, inner in value.items():
-        if isinstance(inner, dict):
-            rows.extend(_flatten(f"{prefix}.{key}", inner))
-        else:
-            rows.append((f"{prefix}.{key}", str(inner), False))
-    return rows
-
-
 def diagram_views(element: Element) -> list[str]:
     """The views an element's page shows below its facts: all of its kind's
     views but those named like one of its sections, which draws it in place."""
@@ -261,6 +270,7 @@ def _environment() -> jinja2.Environment:
     environment.filters["link_target"] = markdown.link_target
     environment.filters["code"] = markdown.code
     environment.filters["plural"] = plural
+    environment.filters["badge"] = cells.badge
     environment.globals["kind_specs"] = KIND_SPECS
     return environment
 
@@ -269,9 +279,15 @@ ENVIRONMENT = _environment()
 
 
 def generate_pages(
-    arch: Architecture, findings: Iterable[Finding], layout: Layout, allow_html: bool = False
+    arch: Architecture,
+    findings: Iterable[Finding],
+    layout: Layout,
+    allow_html: bool = False,
+    source_url: str | None = None,
 ) -> dict[str, str]:
-    """Every generated page: docs-relative path to Markdown."""
+    """Every generated page: docs-relative path to Markdown.
+
+    `source_url` (see `source_url`) makes "Defined in" a link into the repository."""
     findings = list(findings)
     by_element: dict[str, list[Finding]] = {}
     for item in findings:
@@ -280,7 +296,7 @@ def generate_pages(
     pages: dict[str, str] = {}
 
     def render(template: str, path: str, **values: object) -> None:
-        context = PageContext(arch, layout, path, allow_html)
+        context = PageContext(arch, layout, path, allow_html, source_url)
         pages[path] = ENVIRONMENT.get_template(template).render(
             ctx=context, arch=arch, layout=layout, **values
         )
@@ -289,7 +305,8 @@ def generate_pages(
     render("findings.md.j2", layout.findings, findings=findings)
     render("classification.md.j2", layout.classification, sections=classification.sections(arch))
     for kind in _kinds(arch):
-        render("catalogue.md.j2", layout.catalogue(kind), kind=kind, elements=arch.of_kind(kind))
+        table = cells.catalogue(arch, kind)
+        render("catalogue.md.j2", layout.catalogue(kind), kind=kind, table=table)
     for element in arch.elements:
         render(
             "element.md.j2",
@@ -306,17 +323,48 @@ def generate_pages(
     return pages
 
 
+def source_url(repo_url: str | None, edit_uri: str | None, docs_dir: str) -> str | None:
+    """The URL that a file's path (relative to the project folder) follows to
+    show the file in the repository, from MkDocs' `repo_url` and `edit_uri`.
+
+    `edit_uri` leads to the docs folder ("edit/main/docs/"): the docs folder is
+    taken off, and a GitHub or GitLab edit view becomes the plain view ("blob"),
+    since "Defined in" shows the file rather than editing it.
+    """
+    if not repo_url or not edit_uri or "?" in edit_uri or "#" in edit_uri:
+        return None
+    if not is_safe_url(repo_url) or urlsplit(repo_url).scheme not in ("http", "https"):
+        return None
+    base = edit_uri.strip("/")
+    docs = docs_dir.strip("/")
+    if base == docs or base.endswith("/" + docs):
+        base = base.removesuffix(docs).rstrip("/")
+    for edit, view in (("edit/", "blob/"), ("-/edit/", "-/blob/")):
+        if base.startswith(edit):
+            base = view + base.removeprefix(edit)
+    if urlsplit(base).scheme:  # an absolute edit_uri stands on its own
+        return base + "/"
+    return repo_url.rstrip("/") + "/" + (base + "/" if base else "")
+
+
 def _kinds(arch: Architecture) -> list[str]:
     return [kind for kind in KINDS if arch.of_kind(kind)]
 
 
 def nav_section(arch: Architecture, layout: Layout) -> list[dict[str, str]]:
-    """The navigation entries of the generated pages: overview, catalogues, findings."""
+    """The navigation entries of the generated pages: overview, catalogues,
+    data classification, findings."""
     items = [{"Overview": layout.index}]
     items += [{KIND_SPECS[kind].plural: layout.catalogue(kind)} for kind in _kinds(arch)]
     items.append({"Data classification": layout.classification})
     items.append({"Findings": layout.findings})
     return items
+
+
+def nav_parents(arch: Architecture, layout: Layout) -> dict[str, str]:
+    """The page each element page sits under in the navigation: its kind's
+    catalogue (element pages are not listed in the navigation themselves)."""
+    return {layout.element(element): layout.catalogue(element.kind) for element in arch.elements}
 
 
 def mentions(nav: object, prefix: str) -> bool:

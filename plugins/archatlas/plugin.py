@@ -7,6 +7,7 @@ resolve `arch:` references in `on_page_content`, watch the architecture in
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -25,7 +26,7 @@ from mkdocs.structure.pages import Page
 from .check import Result, check_directory
 from .findings import Finding, Severity, plural
 from .kinds import KIND_SPECS
-from .pages import Layout, mentions, nav_section
+from .pages import Layout, mentions, nav_parents, nav_section, source_url
 from .render import DotNotFound, find_dot
 from .report import format_finding
 from .settings import DEFAULTS, DIAGRAM_FORMATS, FAIL_ON, BuildSettings
@@ -88,7 +89,9 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.result is not None
-        options = site_options(self.settings, _project(config), config.use_directory_urls)
+        docs = os.path.relpath(config.docs_dir, _project(config))
+        sources = source_url(config.repo_url, config.edit_uri, Path(docs).as_posix())
+        options = site_options(self.settings, _project(config), config.use_directory_urls, sources)
         documents = [page.content_string for page in files.documentation_pages()]
         started = time.monotonic()
         self.site = build_site(self.result, options, documents, Progress(started))
@@ -124,6 +127,13 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
             # (element pages are not in the nav): show the catalogue itself.
             catalogues = {self.layout.catalogue(kind) for kind in KIND_SPECS}
             nav.items = _lift_catalogues(nav.items, catalogues)
+        # An element page sits under its catalogue: the menu highlights the
+        # catalogue, and a theme's breadcrumbs (page.ancestors) pass through it.
+        assert self.result is not None
+        pages = {file.src_uri: file.page for file in files.documentation_pages() if file.page}
+        for child, parent in nav_parents(self.result.architecture, self.layout).items():
+            if child in pages and parent in pages:
+                pages[child].parent = pages[parent]  # type: ignore[assignment]
         return nav
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -32,8 +32,12 @@ from .views import VIEW_SPECS, View, build_view
 ICON_FOLDER = "assets/archatlas/icons"
 STYLESHEET = "assets/archatlas/archatlas.css"
 # The diagram viewer, in the order pages load them: Panzoom (vendored), then
-# archatlas.js, which uses it.
-SCRIPTS = ("assets/archatlas/panzoom.min.js", "assets/archatlas/archatlas.js")
+# archatlas.js, which uses it; then the catalogues' sorting and filtering.
+SCRIPTS = (
+    "assets/archatlas/panzoom.min.js",
+    "assets/archatlas/archatlas.js",
+    "assets/archatlas/archatlas-tables.js",
+)
 # Every file a site gets from the package's assets/ folder, by its path in the
 # site: the stylesheet, the scripts, and the vendored library's licence.
 SITE_ASSETS = (STYLESHEET, *SCRIPTS, "assets/archatlas/panzoom-LICENSE.txt")
@@ -46,10 +50,14 @@ class SiteOptions:
     allow_html: bool = False
     use_directory_urls: bool = True
     render: RenderOptions = field(default_factory=RenderOptions)
+    source_url: str | None = None  # see pages.source_url: "Defined in" links into the repository
 
 
 def site_options(
-    settings: BuildSettings, project: Path, use_directory_urls: bool = True
+    settings: BuildSettings,
+    project: Path,
+    use_directory_urls: bool = True,
+    source_url: str | None = None,
 ) -> SiteOptions:
     """What a build needs, from the settings of mkdocs.yml or the command line.
 
@@ -62,6 +70,7 @@ def site_options(
         allow_html=settings.allow_html,
         use_directory_urls=use_directory_urls,
         render=RenderOptions(settings.diagram_format, float(settings.dot_timeout), cache),
+        source_url=source_url,
     )
 
 
@@ -139,7 +148,9 @@ def build_site(
 ) -> Site:
     """Generate the pages and draw every view that any page embeds."""
     arch = result.architecture
-    pages = generate_pages(arch, result.findings, options.layout, options.allow_html)
+    pages = generate_pages(
+        arch, result.findings, options.layout, options.allow_html, options.source_url
+    )
     wanted: set[str] = set()
     for source in [*pages.values(), *documents]:
         wanted |= view_references(source)
