@@ -326,7 +326,8 @@ def test_lake_page_gives_each_dataset_a_heading_and_a_lineage_section() -> None:
     page = pages_of(architecture(LAKE))["architecture/datalake/lake.md"]
     assert "### calls\\-raw\n" in page and "### unused\n" in page
     assert (
-        "- Zone: **raw** · Format: **json** · Classification: **confidential**"
+        "- Zone: **raw** · Format: **json** · Classification: <span class="
+        '"archatlas-badge archatlas-badge--confidential">confidential</span>'
         " · Retention: **1y**" in page
     )
     assert "- Written by: [recorder](../service/recorder.md)\n" in page
@@ -396,6 +397,7 @@ def test_team_page_lists_findings_on_what_it_owns() -> None:
     page = pages_of(arch, check(arch, Path(".")))["architecture/team/crew.md"]
     assert "## Owns" in page and "## Vendors it depends on" in page
     assert page.index("[Alpha service]") < page.index("[Zulu service]")
+    assert 'archatlas-badge--confidential">confidential</span> |' in page, "data sent"
     assert "## Findings on what it owns" in page
     assert "| [Alpha service](../service/zeta.md) | error | `unapproved-data`" in page
 
