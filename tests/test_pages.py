@@ -96,7 +96,8 @@ def test_filter_columns_are_owner_system_tags_and_classification() -> None:
 def test_catalogue_header_marks_columns_for_the_script(example: Architecture) -> None:
     pages = generate_pages(example, [], Layout())
     page = pages[Layout().catalogue("service")]
-    assert '<span class="archatlas-column" data-column="owner" data-filter>Owner</span>' in page
+    owner = '<span class="archatlas-column" data-column="owner" data-sort data-filter>Owner</span>'
+    assert owner in page
     assert re.search(r"^\|( <span [^|]*\|)+$", page, re.MULTILINE), "one header row"
 
 

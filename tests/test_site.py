@@ -461,6 +461,86 @@ def test_no_machine_paths_in_pages(example_pages: list[Page]) -> None:
         assert machine_paths(page.html) == [], page.path
 
 
+# --- catalogues, facts and navigation, as written for people ---------------------------
+
+PYTHON_REPRESENTATIONS = ("({'", "{'", "('", "[]")
+
+
+def test_no_python_representation_on_any_generated_page(
+    example: Build, example_pages: list[Page]
+) -> None:
+    generated = [p for p in example_pages if p.path.is_relative_to(example.site / "architecture")]
+    assert len(generated) > 40
+    for page in generated:
+        found = [bad for bad in PYTHON_REPRESENTATIONS if bad in page.text]
+        assert not found, (page.path, found)
+
+
+def _headers(page: Page) -> list[str]:
+    return re.findall(r'<span class="archatlas-column"[^>]*>([^<]*)</span>', page.html)
+
+
+def test_catalogues_show_the_columns_of_their_kind(example: Build) -> None:
+    teams = _headers(example.page("architecture/team/index.html"))
+    assert teams[:3] == ["Name", "Contact", "Owns"] and "System" not in teams
+    vendors = _headers(example.page("architecture/vendor/index.html"))
+    assert {"Mode", "Latency", "Approved data"} <= set(vendors) and "System" not in vendors
+    nodes = _headers(example.page("architecture/ledger-node/index.html"))
+    assert {"Organization", "Role", "Channels"} <= set(nodes)
+    services = example.page("architecture/service/index.html")
+    assert {"Workload", "Replicas", "Owner"} <= set(_headers(services))
+    assert "**" not in services.text and "`" not in services.text  # Markdown rendered
+
+
+def test_facts_are_labelled_and_the_kind_said_once(example: Build) -> None:
+    page = example.page("architecture/service/settlement-reconciler/index.html")
+    assert "Runtime platform" in page.text and "runtime.platform" not in page.text
+    assert "single-replica: it holds the reconciliation cursor" in page.text
+    assert page.text.count("Service · worker") == 1
+    assert not re.search(r"<td>\s*(kind|Kind|Role)\s*</td>", page.html)
+    vendor = example.page("architecture/vendor/gcp-speech-to-text/index.html")
+    assert "Approved data" in vendor.text
+    assert 'class="archatlas-badge archatlas-badge--confidential"' in vendor.html
+
+
+def test_element_pages_show_their_path_and_highlight_their_catalogue(example: Build) -> None:
+    page = example.page("architecture/service/insight-api/index.html")
+    crumbs = re.search(r'<span class="archatlas-breadcrumbs">(.*?)</span>', page.html)
+    assert crumbs is not None
+    parts = re.findall(r'<a href="([^"]*)">([^<]*)</a>', crumbs.group(1))
+    assert [text for _, text in parts] == ["Architecture", "Services", "Insight API"]
+    for href, _ in parts:
+        assert target_of(example.site, page.path, href).is_file(), href
+    active = re.findall(
+        r'<li class="md-nav__item md-nav__item--active">\s*<a href="([^"]*)"', page.html
+    )
+    assert [target_of(example.site, page.path, href) for href in active] == [
+        example.site / "architecture" / "service" / "index.html"
+    ]
+
+
+def test_system_lists_its_elements_by_name(example: Build) -> None:
+    page = example.page("architecture/system/market-insight/index.html")
+    section = page.html[page.html.index('id="elements"') :]
+    section = section[: section.index("</table>")]
+    names = [html.unescape(name) for name in re.findall(r'<a href="[^"]*">([^<]*)</a>', section)]
+    assert len(names) > 3 and names == sorted(names, key=str.casefold)
+
+
+def test_defined_in_links_to_the_repository(tmp_path: Path) -> None:
+    project = make_project(
+        tmp_path / "project",
+        CASES / "small" / "architecture",
+        repo_url="https://github.com/example/shop",
+        edit_uri="edit/main/docs/",
+    )
+    page = built(build(project)).page("architecture/service/shop-api/index.html")
+    assert (
+        "https://github.com/example/shop/blob/main/architecture/shop.yaml",
+        "architecture/shop.yaml",
+    ) in page.article_links
+
+
 # --- the same input twice --------------------------------------------------------------
 
 

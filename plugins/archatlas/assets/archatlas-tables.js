@@ -3,11 +3,12 @@
 
    Progressive enhancement: a catalogue is a plain Markdown table, complete
    without this script. A table qualifies when its headers hold
-   span.archatlas-column (written by templates/catalogue.md.j2): each names
-   its column (data-column), and data-filter marks the columns offered as a
-   filter. The script makes each header a button (the header's aria-sort says
-   the order), and puts a text box and one select per filter column above the
-   table. Plain ES2019, no build step; docs/site.md ("Catalogues") describes it. */
+   span.archatlas-column[data-sort] (written by templates/catalogue.md.j2):
+   each names its column (data-column), and data-filter marks the columns
+   offered as a filter. The cells of every table with span.archatlas-column
+   headers get their column's name (data-label), which a phone shows.
+   A catalogue's headers become buttons (the header's aria-sort says the
+   order), and a text box and one select per filter column go above it. Plain ES2019, no build step; docs/site.md ("Catalogues") describes it. */
 (function () {
   "use strict";
 
@@ -133,9 +134,13 @@
     if (table.hasAttribute(READY) || !table.tHead || !table.tBodies.length) return;
     if (!table.tHead.querySelector(".archatlas-column")) return;
     table.setAttribute(READY, "");
+    const labels = Array.from(table.tHead.rows[0].cells, cellText);
     Array.from(table.tBodies[0].rows).forEach((row, position) => {
       row.dataset.archatlasOrder = String(position);
+      // On a phone each row is a card: its cells name their column (archatlas.css).
+      Array.from(row.cells).forEach((cell, index) => cell.setAttribute("data-label", labels[index] || ""));
     });
+    if (!table.tHead.querySelector(".archatlas-column[data-sort]")) return; // not a catalogue
     const heading = document.querySelector(".md-content h1");
     const title = heading && heading.firstChild ? heading.firstChild.textContent.trim() : "";
     const noun = title ? title.toLowerCase() : "rows"; // the h1's text, not its permalink
