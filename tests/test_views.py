@@ -345,3 +345,22 @@ def test_text_faults_count_overlapping_lines_and_labels_on_cards() -> None:
     assert text_faults(drawing(label(300, -20, "calls"), label(310, -22, "reads"))) == 1
     # On the card, clear of its text: a label on a card.
     assert text_faults(drawing(CARD, label(20, -5, "calls"))) == 1
+
+
+def test_a_large_system_view_folds_the_systems_around_it() -> None:
+    services = "\n---\n".join(
+        f"kind: service\nid: s{index}\nsystem: home\nuses: [{{to: o{index}, as: calls}}]"
+        for index in range(20)
+    )
+    others = "\n---\n".join(
+        f"kind: service\nid: o{index}\nsystem: {'left' if index % 2 else 'right'}"
+        for index in range(20)
+    )
+    systems = "\n---\n".join(f"kind: system\nid: {name}" for name in ("home", "left", "right"))
+    view = build_view(architecture(f"{systems}\n---\n{services}\n---\n{others}"), "system/home")
+    assert view is not None
+    outside = {node.id: node for node in view.nodes if node.cluster != "home"}
+    assert set(outside) == {"left", "right"}, "one card per other system"
+    assert outside["left"].caption == "system · 10 elements"
+    assert [cluster.id for cluster in view.clusters] == ["home"]
+    assert edges_of(view)[("s1", "left")].label == "1 relation"

@@ -339,14 +339,40 @@ def _regroup(
         if group_of[edge.source] != group_of[edge.target]
     )
     # Between groups, the verbs would say little: the edge says how many.
-    edges = tuple(replace(edge, label=plural(edge.weight, "relation")) for edge in grouped)
+    kept = {node for node, group in group_of.items() if node == group}
+    edges = tuple(
+        edge
+        if {edge.source, edge.target} <= kept
+        else replace(edge, label=plural(edge.weight, "relation"))
+        for edge in grouped
+    )
     return nodes, edges
 
 
 def system_view(arch: Architecture, system_id: str) -> View:
+    """A system's elements in its frame, with the elements around them that
+    they use or that use them; in a large view, those of other systems
+    folded into one card per system."""
     inside = list(arch.in_system(system_id))
     around = [other for element in inside for other in neighbours(arch, element.id)]
-    return _graph(arch, f"system/{system_id}", _title(arch, system_id), inside + around)
+    view = _graph(arch, f"system/{system_id}", _title(arch, system_id), inside + around)
+    if view.collapsed or len(view.nodes) <= CONTEXT_NODES:
+        return view
+    group_of = {node.id: _context_group(arch, node, system_id) for node in view.nodes}
+    nodes, edges = _regroup(view, group_of, lambda group, count: _group_node(arch, group, count))
+    clusters = tuple(cluster for cluster in view.clusters if cluster.id == system_id)
+    return replace(view, nodes=nodes, edges=edges, clusters=clusters)
+
+
+CONTEXT_NODES = 30  # above this, a system view folds its neighbours' systems
+
+
+def _context_group(arch: Architecture, node: ViewNode, system_id: str) -> str:
+    """A node's card in a folded system view: itself, or its system's."""
+    if node.cluster == system_id:
+        return node.id
+    group = _group(arch, node)
+    return node.id if group.startswith(LOOSE) else group
 
 
 def team_view(arch: Architecture, team_id: str) -> View:
