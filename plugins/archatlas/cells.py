@@ -15,9 +15,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from . import markdown
-from .format import CLASSIFICATIONS, Acceptance, Classification, Element
+from .format import CLASSIFICATIONS, Acceptance, Classification, Element, Ledger, LedgerNode
 from .kinds import KIND_SPECS
 from .model import Architecture
+from .network import channel_part
 
 # --- values -----------------------------------------------------------------------------
 
@@ -290,15 +291,11 @@ def organization_name(arch: Architecture, node: Element) -> str:
 
 
 def node_channels(arch: Architecture, node: Element) -> tuple[str, ...]:
-    """The channels a node serves: until nodes declare their channels, every
-    channel its organization is a member of."""
-    organization = getattr(node, "organization", None)
+    """The channels a node orders or serves (see `network.channel_part`)."""
     ledger = arch.get(getattr(node, "ledger", ""))
-    return tuple(
-        channel.id
-        for channel in getattr(ledger, "channels", ())
-        if organization and organization in channel.members
-    )
+    if not isinstance(node, LedgerNode) or not isinstance(ledger, Ledger):
+        return ()
+    return tuple(channel.id for channel in ledger.channels if channel_part(node, channel))
 
 
 # --- facts ------------------------------------------------------------------------------
