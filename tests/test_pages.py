@@ -277,3 +277,13 @@ def test_defined_in_links_to_the_repository_when_known(example: Architecture) ->
         "[`architecture/market-insight/insight-api.yaml`]"
         "(https://github.com/o/r/blob/main/architecture/market-insight/insight-api.yaml)"
     ) in linked["architecture/service/insight-api.md"]
+
+
+def test_a_node_links_to_its_organization_on_the_ledger_page(example: Architecture) -> None:
+    pages = generate_pages(example, [], Layout())
+    page = pages["architecture/ledger-node/peer0-bank.md"]
+    assert "| Organization | [Example Bank plc](../ledger/trade-fabric.md#organization-bank) |" in (
+        page
+    )
+    ledger = pages["architecture/ledger/trade-fabric.md"]
+    assert 'id="organization-bank"' in ledger

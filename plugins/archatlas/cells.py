@@ -48,6 +48,15 @@ class Refs:
 
 
 @dataclass(frozen=True, slots=True)
+class Part:
+    """A named part of an element's page: a ledger's organization, say."""
+
+    element_id: str
+    anchor: str  # the id of the part on the element's page
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Badges:
     """Data classifications, shown as small badges."""
 
@@ -75,7 +84,7 @@ class Summary:
     description: str
 
 
-Value = Text | Code | Number | Refs | Badges | Contact | Accepted | Summary
+Value = Text | Code | Number | Refs | Part | Badges | Contact | Accepted | Summary
 
 
 def is_empty(value: Value | None) -> bool:
@@ -93,7 +102,13 @@ def is_empty(value: Value | None) -> bool:
         return not value.values
     if isinstance(value, Summary):
         return not value.description.strip()
+    if isinstance(value, Part):
+        return not value.text.strip()
     return not value.value.strip()
+
+
+def _no_href(element_id: str) -> str | None:
+    return None
 
 
 _EMAIL = re.compile(r"^[^@\s/:]+@[^@\s/:]+\.[^@\s/:]+$")
@@ -108,8 +123,11 @@ def badge(classification: str) -> str:
     )
 
 
-def render(value: Value | None, link: Callable[[str], str]) -> str:
-    """A value as Markdown for a table cell; `link` makes an element id a link."""
+def render(
+    value: Value | None, link: Callable[[str], str], href: Callable[[str], str | None] = _no_href
+) -> str:
+    """A value as Markdown for a table cell; `link` makes an element id a link,
+    `href` gives the URL of an element's page (None for no page)."""
     if is_empty(value) or value is None:
         return ""
     if isinstance(value, Text):
@@ -120,6 +138,10 @@ def render(value: Value | None, link: Callable[[str], str]) -> str:
         return f"{value.value:,}"
     if isinstance(value, Refs):
         return ", ".join(link(element_id) for element_id in value.ids)
+    if isinstance(value, Part):
+        page = href(value.element_id)
+        text = markdown.text(value.text)
+        return f"[{text}]({page}#{value.anchor})" if page else text
     if isinstance(value, Badges):
         return " ".join(badge(item) for item in value.values)
     if isinstance(value, Contact):
@@ -204,8 +226,7 @@ def _classifications(arch: Architecture, element: Element) -> Value | None:
 
 
 def _organization(arch: Architecture, element: Element) -> Value | None:
-    organization = getattr(element, "organization", None)
-    return Text(organization_name(arch, element)) if organization else None
+    return organization_part(arch, element)
 
 
 def _serves(arch: Architecture, element: Element) -> Value | None:
@@ -278,6 +299,19 @@ def by_title(elements: Iterable[Element]) -> tuple[Element, ...]:
 
 
 # --- ledgers, as tables show them ------------------------------------------------------------
+
+
+def organization_part(arch: Architecture, node: Element) -> Value | None:
+    """A ledger node's organization: a link to it on its ledger's page (see
+    templates/sections/organizations.md.j2), or its id when the ledger does not declare it."""
+    organization = getattr(node, "organization", None)
+    if not organization:
+        return None
+    ledger = arch.get(getattr(node, "ledger", ""))
+    declared = {org.id for org in getattr(ledger, "organizations", ())}
+    if ledger is None or organization not in declared:
+        return Text(organization)
+    return Part(ledger.id, f"organization-{organization}", organization_name(arch, node))
 
 
 def organization_name(arch: Architecture, node: Element) -> str:
@@ -354,7 +388,7 @@ def facts(arch: Architecture, element: Element) -> list[tuple[str, Value]]:
         if name == "accept":
             rows.append((label(name), Accepted(element.accept)))
         elif name == "organization":
-            rows.append((label(name), Text(organization_name(arch, element))))
+            rows.append((label(name), organization_part(arch, element) or Text(str(value))))
         elif name == "runtime" and isinstance(value, dict):
             rows.extend((label(path), inner) for path, inner in _runtime_facts(value))
         else:

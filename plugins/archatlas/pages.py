@@ -84,7 +84,11 @@ class PageContext:
 
     def cell(self, value: cells.Value | None) -> str:
         """A table cell's Markdown: the value rendered by its type."""
-        return cells.render(value, self.link)
+        return cells.render(value, self.link, self._page_of)
+
+    def _page_of(self, element_id: str) -> str | None:
+        element = self.arch.get(element_id)
+        return self.href(element) if element else None
 
     def breadcrumbs(self, element: Element) -> str:
         """The path to an element's page: Architecture, its catalogue, its name."""
