@@ -157,12 +157,14 @@ class ElementFacts:
         return ()
 
     def nodes_of(self, organization: str | None = None) -> list[Element]:
-        return [
+        """A ledger's nodes (of one organization), by name."""
+        nodes = [
             node
             for node in self.arch.of_kind("ledger-node")
             if getattr(node, "ledger", None) == self.element.id
             and (organization is None or getattr(node, "organization", None) == organization)
         ]
+        return list(cells.by_title(nodes))
 
     def dataset_users(self, dataset: str, verb: str) -> list[Element]:
         found = {
