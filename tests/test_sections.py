@@ -455,7 +455,7 @@ def test_example_matrix_is_visible_and_search_finds_the_dataset_first(
     page.set_viewport_size({"width": 1440, "height": 900})
     search = page.locator("input.md-search__input")
     search.click()
-    search.press_sequentially("transcripts-raw", delay=20)
+    search.press_sequentially("transcripts-raw")
     page.locator(".md-search-result__item").first.wait_for()
     # Material groups results by page: the page first, then its matching sections.
     links = page.eval_on_selector_all(
