@@ -392,14 +392,30 @@ def test_team_view_draws_what_it_owns_as_focus_and_what_that_talks_to() -> None:
     assert ("zeta", "maps") in {(e.source, e.target) for e in view.edges}
 
 
+def test_team_view_draws_an_owned_system_as_the_frame_of_its_elements() -> None:
+    arch = architecture(
+        TEAM.replace("id: zeta\n", "id: zeta\nsystem: sys\n")
+        + "---\nkind: system\nid: sys\nowner: crew\n---\nkind: system\nid: empty\nowner: crew\n"
+    )
+    view = build_view(arch, "team/crew")
+    assert view is not None
+    nodes = {node.id for node in view.nodes}
+    assert "sys" not in nodes and "sys" in {cluster.id for cluster in view.clusters}
+    assert "empty" in nodes, "a system with nothing drawn stays a card"
+
+
 def test_team_page_lists_findings_on_what_it_owns() -> None:
     arch = architecture(TEAM)
     page = pages_of(arch, check(arch, Path(".")))["architecture/team/crew.md"]
     assert "## Owns" in page and "## Vendors it depends on" in page
     assert page.index("[Alpha service]") < page.index("[Zulu service]")
-    assert 'archatlas-badge--confidential">confidential</span> |' in page, "data sent"
+    assert (
+        "- [maps](../vendor/maps.md), used by [Alpha service](../service/zeta.md) and "
+        "[Zulu service](../service/alpha.md): sends <span class="
+        '"archatlas-badge archatlas-badge--confidential">confidential</span> data, approved for'
+    ) in page
     assert "## Findings on what it owns" in page
-    assert "| [Alpha service](../service/zeta.md) | error | `unapproved-data`" in page
+    assert "- [Alpha service](../service/zeta.md): error `unapproved-data`: " in page
 
 
 # --- the built example site -----------------------------------------------------------------

@@ -380,7 +380,10 @@ def team_view(arch: Architecture, team_id: str) -> View:
     elements they use and that use them around it."""
     owned = list(arch.owned_by(team_id))
     around = [other for element in owned for other in neighbours(arch, element.id)]
-    view = _graph(arch, f"team/{team_id}", _title(arch, team_id), owned + around)
+    # A system drawn as the frame of its elements is not drawn again as a card.
+    framed = {cluster_for(arch, element) for element in owned + around}
+    members = [element for element in owned + around if element.id not in framed]
+    view = _graph(arch, f"team/{team_id}", _title(arch, team_id), members)
     if view.collapsed:
         return view
     ids = {element.id for element in owned}
