@@ -135,7 +135,7 @@ def render(
     if isinstance(value, Code):
         return " ".join(markdown.code(item) for item in value.values if item.strip())
     if isinstance(value, Number):
-        return f"{value.value:,}"
+        return str(value.value)  # plain digits: the catalogue script sorts them as numbers
     if isinstance(value, Refs):
         return ", ".join(link(element_id) for element_id in value.ids)
     if isinstance(value, Part):
