@@ -137,13 +137,10 @@ def _top_left(block: list[str]) -> tuple[float, float]:
 
 
 def _card(block: list[str]) -> Box | None:
-    """The box around a node's shapes: its card."""
-    points = [
-        (float(x), float(y))
-        for line in block
-        if "<text" not in line
-        for x, y in _POINT.findall(line)
-    ]
+    """The box of a node's card: its first shape, the table's outline that
+    Graphviz draws before the icon and the text."""
+    shape = next((line for line in block if line.startswith(("<path", "<polygon"))), "")
+    points = [(float(x), float(y)) for x, y in _POINT.findall(shape)]
     if not points:
         return None
     xs, ys = [x for x, _ in points], [y for _, y in points]

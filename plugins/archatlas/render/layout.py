@@ -39,7 +39,7 @@ _LIBRARY = threading.Lock()
 # it at this share of its natural size or more, with no text overlapping,
 # is taken without trying more.
 COLUMN = (690.0, 720.0)
-GOOD_FIT = 0.8
+GOOD_FIT = 0.5
 
 
 @dataclass(frozen=True, order=True)
