@@ -7,7 +7,7 @@ from raw to curated: a step comes after the steps that write what it reads.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .format import Datalake, Element
 from .model import Architecture
@@ -48,7 +48,7 @@ def lineage_steps(arch: Architecture, lake: Datalake) -> tuple[LineageStep, ...]
         if reads and writes - reads
     ]
     depths = _depths(steps)
-    ranked = [LineageStep(step.via, step.reads, step.writes, depths[step.via.id]) for step in steps]
+    ranked = [replace(step, depth=depths[step.via.id]) for step in steps]
     return tuple(sorted(ranked, key=lambda s: (s.depth, s.via.title.casefold(), s.via.id)))
 
 
