@@ -51,16 +51,8 @@ def datalake_view(arch: Architecture, lake_id: str) -> View:
             edges.append(_flow(user.id, relation, lake_id))
     if whole_lake:
         nodes.append(element_node(arch, lake, lake_id, focus=True))
-    drawn = unique_nodes(nodes)
-    clusters = (ViewCluster(lake_id, lake.title), *view_clusters(arch, drawn))
-    return View(
-        f"datalake/{lake_id}",
-        f"{lake.title} data flows",
-        drawn,
-        merge_edges(edges),
-        tuple(sorted(set(clusters), key=lambda cluster: cluster.id)),
-        notes=("Arrows follow the data: from the writer to the dataset, and on to its readers.",),
-    )
+    note = "Arrows follow the data: from the writer to the dataset, and on to its readers."
+    return _lake_view(arch, lake, f"datalake/{lake_id}", "data flows", nodes, edges, note)
 
 
 def lineage_view(arch: Architecture, lake_id: str) -> View:
@@ -77,15 +69,29 @@ def lineage_view(arch: Architecture, lake_id: str) -> View:
         if step and (relation.dataset in step.reads or relation.dataset in step.writes):
             nodes.append(element_node(arch, user, cluster_for(arch, user)))
             edges.append(_flow(user.id, relation, dataset_node_id(lake_id, relation.dataset or "")))
+    note = "Arrows follow the data: read from one dataset, written to the next."
+    return _lake_view(arch, lake, f"lineage/{lake_id}", "lineage", nodes, edges, note)
+
+
+def _lake_view(
+    arch: Architecture,
+    lake: Datalake,
+    key: str,
+    what: str,
+    nodes: list[ViewNode],
+    edges: list[ViewEdge],
+    note: str,
+) -> View:
+    """A view of the lake's frame of datasets and the elements around it."""
     drawn = unique_nodes(nodes)
-    clusters = (ViewCluster(lake_id, lake.title), *view_clusters(arch, drawn))
+    clusters = (ViewCluster(lake.id, lake.title), *view_clusters(arch, drawn))
     return View(
-        f"lineage/{lake_id}",
-        f"{lake.title} lineage",
+        key,
+        f"{lake.title} {what}",
         drawn,
         merge_edges(edges),
         tuple(sorted(set(clusters), key=lambda cluster: cluster.id)),
-        notes=("Arrows follow the data: read from one dataset, written to the next.",),
+        notes=(note,),
     )
 
 
