@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from . import markdown
 from .format import CLASSIFICATIONS, Acceptance, Classification, Element, Ledger, LedgerNode
 from .kinds import KIND_SPECS
-from .model import Architecture
+from .model import Architecture, title_order
 from .network import channel_part
 
 # --- values -----------------------------------------------------------------------------
@@ -295,7 +295,7 @@ def catalogue(arch: Architecture, kind: str) -> Catalogue:
 
 def by_title(elements: Iterable[Element]) -> tuple[Element, ...]:
     """Elements in the order a reader looks for them: by the name shown, then id."""
-    return tuple(sorted(elements, key=lambda element: (element.title.casefold(), element.id)))
+    return tuple(sorted(elements, key=title_order))
 
 
 # --- ledgers, as tables show them ------------------------------------------------------------

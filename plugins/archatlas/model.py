@@ -87,6 +87,11 @@ class Architecture:
         return document.at(node.pos)
 
 
+def title_order(element: Element) -> tuple[str, str]:
+    """The order a reader looks for elements in: by the name shown, then id."""
+    return (element.title.casefold(), element.id)
+
+
 def _group(elements: Iterable[Element], key: object) -> dict[str, tuple[Element, ...]]:
     groups: dict[str, list[Element]] = defaultdict(list)
     for element in elements:

@@ -16,7 +16,7 @@ from typing import Literal
 from .check.ledgers import QUORUMS, tolerated_failures
 from .findings import plural
 from .format import Channel, Ledger, LedgerNode
-from .model import Architecture
+from .model import Architecture, title_order
 
 # Ordering nodes by consensus family: Raft and the BFT kinds order with
 # orderers or validators; the nodes that serve a channel's reads and
@@ -78,7 +78,7 @@ class MatrixRow:
 
 def channel_matrix(arch: Architecture, ledger: Ledger) -> tuple[MatrixRow, ...]:
     """Channels by organizations: the nodes of each organization that serve each channel."""
-    nodes = sorted(network_nodes(arch, ledger.id), key=_by_title)
+    nodes = sorted(network_nodes(arch, ledger.id), key=title_order)
     rows = []
     for channel in ledger.channels:
         cells = tuple(
@@ -97,11 +97,7 @@ def channel_matrix(arch: Architecture, ledger: Ledger) -> tuple[MatrixRow, ...]:
 
 def ordering_nodes(arch: Architecture, ledger: Ledger) -> tuple[LedgerNode, ...]:
     ordering = (node for node in network_nodes(arch, ledger.id) if node.role in ORDERING_ROLES)
-    return tuple(sorted(ordering, key=_by_title))
-
-
-def _by_title(node: LedgerNode) -> tuple[str, str]:
-    return (node.title.casefold(), node.id)
+    return tuple(sorted(ordering, key=title_order))
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from .findings import Finding, plural
 from .format import Channel, Classification, Datalake, Element, Ledger, LedgerNode, Relation
 from .kinds import KIND_SPECS, KINDS
 from .lineage import LineageStep, lineage_steps
-from .model import Architecture
+from .model import Architecture, title_order
 from .network import FaultTolerance
 from .settings import DEFAULTS
 from .urls import is_safe_url
@@ -140,12 +140,12 @@ class ElementFacts:
     @property
     def used_by(self) -> tuple[tuple[Element, Relation], ...]:
         return tuple(
-            sorted(self.arch.used_by(self.element.id), key=lambda pair: _by_title(pair[0]))
+            sorted(self.arch.used_by(self.element.id), key=lambda pair: title_order(pair[0]))
         )
 
     def _title_of(self, element_id: str) -> tuple[str, str]:
         element = self.arch.get(element_id)
-        return _by_title(element) if element else (element_id.casefold(), element_id)
+        return title_order(element) if element else (element_id.casefold(), element_id)
 
     @property
     def members(self) -> tuple[Element, ...]:
@@ -172,7 +172,7 @@ class ElementFacts:
             for user, relation in self.used_by
             if relation.dataset == dataset and relation.verb == verb
         }
-        return sorted(found.values(), key=_by_title)
+        return sorted(found.values(), key=title_order)
 
     # --- a data lake ---
 
@@ -220,7 +220,7 @@ class ElementFacts:
     @cached_property
     def owned(self) -> tuple[Element, ...]:
         """What a team owns, by name."""
-        return tuple(sorted(self.arch.owned_by(self.element.id), key=_by_title))
+        return tuple(sorted(self.arch.owned_by(self.element.id), key=title_order))
 
     @cached_property
     def vendors(self) -> tuple[tuple[Element, tuple[Element, ...]], ...]:
@@ -231,9 +231,10 @@ class ElementFacts:
                 vendor = self.arch.get(relation.to)
                 if vendor is not None and vendor.kind == "vendor":
                     users.setdefault(vendor.id, {})[element.id] = element
-        vendors = sorted((self.arch.by_id[vendor_id] for vendor_id in users), key=_by_title)
+        vendors = sorted((self.arch.by_id[vendor_id] for vendor_id in users), key=title_order)
         return tuple(
-            (vendor, tuple(sorted(users[vendor.id].values(), key=_by_title))) for vendor in vendors
+            (vendor, tuple(sorted(users[vendor.id].values(), key=title_order)))
+            for vendor in vendors
         )
 
     def vendor_data(self, vendor: str) -> Classification | None:
@@ -250,10 +251,6 @@ class ElementFacts:
                 by_element.get(element.id, []), key=lambda f: f.severity.value != "error"
             )
         ]
-
-
-def _by_title(element: Element) -> tuple[str, str]:
-    return (element.title.casefold(), element.id)
 
 
 def diagram_views(element: Element) -> list[str]:
