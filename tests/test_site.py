@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import posixpath
 import re
 import shutil
@@ -1245,3 +1246,17 @@ def test_png_diagrams_are_images_with_clickable_areas(tmp_path: Path) -> None:
     figure = html.split('<figure class="archatlas-diagram"')[1].split("</figure>")[0]
     assert "<svg" not in figure.split("<figcaption")[0], "the drawing is the PNG"
     assert broken_links(result.site) == []
+
+
+def test_search_indexes_the_legend_not_the_drawing(example: Build) -> None:
+    index = json.loads((example.site / "search" / "search_index.json").read_text("utf-8"))
+    system = [
+        doc["text"]
+        for doc in index["docs"]
+        if doc["location"].startswith("architecture/system/market-insight/")
+    ]
+    assert any("Legend" in text for text in system), "the legend is searchable"
+    assert not any("gateway · deployment" in text for text in system), "cards are not indexed"
+    page = read_page(example.site / "architecture" / "system" / "market-insight" / "index.html")
+    assert "archatlas-deferred" not in page.html
+    assert "gateway · deployment" in page.svg_texts, "the drawing is in the published page"

@@ -1,8 +1,9 @@
 """The MkDocs plugin: glue between MkDocs' events and the library.
 
 Load and check in `on_config`, generate pages and diagrams in `on_files`,
-resolve `arch:` references in `on_page_content`, watch the architecture in
-`on_serve`. Nothing else happens here.
+resolve `arch:` references in `on_page_content`, draw the diagrams into the
+finished page in `on_post_page` (after the search index has read it), watch
+the architecture in `on_serve`. Nothing else happens here.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from .site import (
     Site,
     build_site,
     generated_clashes,
+    place_deferred,
     resolve_html,
     site_assets,
     site_options,
@@ -141,9 +143,15 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
         path = page.file.src_uri
         generated = path in self.site.pages
         shown = path if generated else f"{Path(config.docs_dir).name}/{path}"
-        resolved, problems = resolve_html(self.site, path, html, page.file.content_string, shown)
+        source = page.file.content_string
+        resolved, problems = resolve_html(self.site, path, html, source, shown, defer=True)
         _log_findings(problems)
         return resolved
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        # The drawings enter the page after the search index has read it.
+        assert self.site is not None
+        return place_deferred(self.site, page.file.src_uri, output)
 
     def on_serve(
         self, server: LiveReloadServer, config: MkDocsConfig, builder: Callable[..., Any]

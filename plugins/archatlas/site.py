@@ -219,9 +219,10 @@ _ALT = re.compile(r'\balt="([^"]*)"')
 
 
 def resolve_html(
-    site: Site, page: str, content: str, source: str, shown: str
+    site: Site, page: str, content: str, source: str, shown: str, defer: bool = False
 ) -> tuple[str, list[Finding]]:
-    """Rendered HTML with its `arch:` links and diagrams resolved.
+    """Rendered HTML with its `arch:` links and diagrams resolved (with
+    `defer`, each diagram's SVG left for `place_deferred`).
 
     `source` is the page's Markdown, to say where an unknown reference stands.
     """
@@ -247,7 +248,8 @@ def resolve_html(
             unknown(target, image=True)
             return match.group(0)
         alt = _ALT.search(match.group("attrs"))
-        block = diagram_html(site, rendered, html.unescape(alt.group(1)) if alt else "", page_url)
+        text = html.unescape(alt.group(1)) if alt else ""
+        block = diagram_html(site, rendered, text, page_url, defer)
         if match.group("open") and match.group("close"):
             return block  # the diagram was the whole paragraph
         return (match.group("open") or "") + block + (match.group("close") or "")
@@ -282,8 +284,13 @@ def _resolve(site: Site, page: str, page_url: str, reference: Reference) -> str 
     return f"[{reference.text}]({relative(path, page)}{reference.title})"
 
 
-def diagram_html(site: Site, rendered: Rendered, alt: str, page_url: str) -> str:
-    """The inline SVG of a diagram, its links and icons relative to the page.
+def diagram_html(
+    site: Site, rendered: Rendered, alt: str, page_url: str, defer: bool = False
+) -> str:
+    """The inline SVG of a diagram, its links and icons relative to the page,
+    with its legend. With `defer`, the SVG itself is a placeholder that
+    `place_deferred` fills in the finished page: a search index that reads
+    the page's content then parses the legend, not the drawing.
 
     `alt` is plain text: it is escaped here.
     """
@@ -294,22 +301,20 @@ def diagram_html(site: Site, rendered: Rendered, alt: str, page_url: str) -> str
             f"{html.escape(rendered.error)}</p></figure>"
         )
 
-    def link(value: str) -> str:
-        return site.url_to(value, page_url) or "#"
-
-    def icon(value: str) -> str:
-        return href(f"{ICON_FOLDER}/{value}", page_url)
-
-    markup = place_svg(rendered.markup, link, icon)
     if rendered.format == "png":
         image = href(image_path(rendered.key), page_url)
         drawing = (
             f'<img src="{html.escape(image)}" alt="{html.escape(alt)}" '
-            f'usemap="#{id_prefix(rendered.key)}map">\n{markup}'
+            f'usemap="#{id_prefix(rendered.key)}map">\n{_placed(site, rendered, page_url)}'
         )
     else:
         label = html.escape(alt)
-        svg = markup.replace("<svg ", f'<svg role="list" aria-label="{label}" ', 1)
+        svg = (
+            f'<svg class="{DEFERRED}" data-view="{html.escape(rendered.key)}" '
+            f'aria-label="{label}"></svg>'
+            if defer
+            else inline_svg(site, rendered, label, page_url)
+        )
         # The drawing's text stays out of the search index; its legend is in.
         drawing = f'<div class="archatlas-canvas" data-search-exclude>\n{svg}\n</div>'
     view = site.views.get(rendered.key)
@@ -318,6 +323,43 @@ def diagram_html(site: Site, rendered: Rendered, alt: str, page_url: str) -> str
         f'<figure class="archatlas-diagram" data-view="{html.escape(rendered.key)}" '
         f'markdown="0">\n{drawing}\n{caption}\n</figure>'
     )
+
+
+DEFERRED = "archatlas-deferred"
+_DEFERRED = re.compile(
+    rf'<svg class="{DEFERRED}" data-view="(?P<key>[^"]*)" aria-label="(?P<label>[^"]*)"></svg>'
+)
+
+
+def inline_svg(site: Site, rendered: Rendered, label: str, page_url: str) -> str:
+    """A diagram's SVG for a page at `page_url`; `label` is escaped already."""
+    markup = _placed(site, rendered, page_url)
+    return markup.replace("<svg ", f'<svg role="list" aria-label="{label}" ', 1)
+
+
+def _placed(site: Site, rendered: Rendered, page_url: str) -> str:
+    """A drawing's links and icons resolved relative to the page."""
+
+    def link(value: str) -> str:
+        return site.url_to(value, page_url) or "#"
+
+    def icon(value: str) -> str:
+        return href(f"{ICON_FOLDER}/{value}", page_url)
+
+    return place_svg(rendered.markup, link, icon)
+
+
+def place_deferred(site: Site, page: str, output: str) -> str:
+    """The finished HTML of a page with its deferred diagrams drawn in."""
+    page_url = url_of(page, site.options.use_directory_urls)
+
+    def place(match: re.Match[str]) -> str:
+        rendered = site.diagrams.get(html.unescape(match["key"]))
+        if rendered is None:
+            return match[0]
+        return inline_svg(site, rendered, match["label"], page_url)
+
+    return _DEFERRED.sub(place, output)
 
 
 def image_path(key: str) -> str:
