@@ -523,3 +523,23 @@ def reader(_reading_page: Any) -> Iterator[Any]:
     yield _reading_page
     if _reading_page.url.startswith("http"):
         _reading_page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
+
+
+# --- colours -------------------------------------------------------------------------
+
+
+def _luminance(rgb: list[float]) -> float:
+    def channel(value: float) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(v) for v in rgb[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(foreground: list[float], background: list[float]) -> float:
+    """WCAG contrast ratio; a translucent foreground is composited over the background."""
+    alpha = foreground[3] if len(foreground) > 3 else 1
+    shown = [foreground[i] * alpha + background[i] * (1 - alpha) for i in range(3)]
+    light, dark = sorted((_luminance(shown), _luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import CHROMIUM, ROOT, SITE_HOSTS, Served, Server, build, new_page
+from conftest import CHROMIUM, ROOT, SITE_HOSTS, Served, Server, build, contrast, new_page
 
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -216,23 +216,6 @@ _COLOURS_JS = """
   };
 }
 """
-
-
-def _luminance(rgb: list[float]) -> float:
-    def channel(value: float) -> float:
-        c = value / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (channel(v) for v in rgb[:3])
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast(foreground: list[float], background: list[float]) -> float:
-    """WCAG contrast ratio; a translucent foreground is composited over the background."""
-    alpha = foreground[3] if len(foreground) > 3 else 1
-    shown = [foreground[i] * alpha + background[i] * (1 - alpha) for i in range(3)]
-    light, dark = sorted((_luminance(shown), _luminance(background)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
 
 
 def _colours(page: Any) -> dict[str, Any]:

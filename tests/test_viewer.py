@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from archatlas.site import SCRIPTS, STYLESHEET, site_assets
-from conftest import CHROMIUM, EXAMPLE, ROOT, Served, run_cli
+from conftest import CHROMIUM, EXAMPLE, ROOT, Served, contrast, run_cli
 
 if not CHROMIUM.exists():
     pytest.skip(
@@ -178,20 +178,6 @@ _TOOL_COLOURS_JS = """
 """
 
 
-def _luminance(rgb: list[float]) -> float:
-    def channel(value: float) -> float:
-        c = value / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (channel(v) for v in rgb[:3])
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def _contrast(one: list[float], other: list[float]) -> float:
-    light, dark = sorted((_luminance(one), _luminance(other)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
-
-
 @pytest.mark.parametrize("palette", ["light", "dark"])
 def test_toolbar_buttons_are_labelled_and_visible(
     site: Served, opener: Opener, palette: str
@@ -205,7 +191,7 @@ def test_toolbar_buttons_are_labelled_and_visible(
         assert button.get_attribute("data-action") == action
         assert button.get_attribute("title"), f"'{label}' has no title"
         seen = button.evaluate(_TOOL_COLOURS_JS)
-        ratio = _contrast(seen["colour"], seen["background"])
+        ratio = contrast(seen["colour"], seen["background"])
         assert ratio >= 3, f"{palette}: '{label}' icon {seen}: contrast {ratio:.2f}"
 
 
@@ -491,7 +477,7 @@ def test_legend_is_visible_and_labelled(site: Served, opener: Opener, palette: s
     assert items.count() >= 2
     assert all(item.is_visible() for item in items.all())
     seen = title.evaluate(_TOOL_COLOURS_JS)
-    ratio = _contrast(seen["colour"], seen["background"])
+    ratio = contrast(seen["colour"], seen["background"])
     assert ratio >= 4.5, f"{palette}: the legend's title {seen}: contrast {ratio:.2f}"
     # Items sit in rows, several to a row, not one per line.
     tops = {round(item.bounding_box()["y"]) for item in items.all()}
