@@ -238,6 +238,13 @@ def _approved(arch: Architecture, element: Element) -> Value | None:
     return Badges((level,)) if level else None
 
 
+def _regions(arch: Architecture, element: Element) -> Value | None:
+    """The regions an element declares, or an environment's clusters are in."""
+    declared = getattr(element, "regions", ())
+    clusters = [cluster.region for cluster in getattr(element, "clusters", ()) if cluster.region]
+    return Code(tuple(sorted(set(declared) | set(clusters))))
+
+
 COLUMNS: dict[str, Column] = {
     "name": Column("Name", lambda arch, element: Refs((element.id,))),
     "domain": Column("Domain", _field("domain")),
@@ -266,6 +273,8 @@ COLUMNS: dict[str, Column] = {
     "ledger": Column("Ledger", _reference("ledger"), filter=True),
     "organization": Column("Organization", _organization),
     "serves": Column("Channels", _serves),
+    "clusters": Column("Clusters", _count(lambda arch, e: getattr(e, "clusters", ()))),
+    "regions": Column("Regions", _regions, filter=True),
     "tags": Column("Tags", lambda arch, element: Code(element.tags), filter=True),
     "description": Column("Description", lambda arch, e: Summary(e.description or "")),
 }
@@ -357,12 +366,14 @@ FACT_LABELS: dict[str, str] = {
     "ledger": "Ledger",
     "organization": "Organization",
     "endpoint": "Endpoint",
+    "regions": "Regions",
     "accept": "Accepted findings",
 }
 # Fields the page says elsewhere: in its title, its header line or a section of its own.
 NOT_FACTS = frozenset(
     {"kind", "id", "name", "description", "uses", "links", "tags", "icon", "role"}
     | {"datasets", "organizations", "channels"}
+    | {"deployments", "clusters", "residency"}
 )
 _REFERENCES = frozenset({"system", "owner", "ledger"})
 _LITERAL = frozenset({"runtime.image", "runtime.schedule", "endpoint"})

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 # The sections of the rules reference, in the order of the page.
-Group = Literal["files", "schema", "references", "ledgers", "fields", "site", "warnings"]
+Group = Literal[
+    "files", "schema", "references", "ledgers", "deployment", "fields", "site", "warnings"
+]
 
 
 @dataclass(frozen=True, slots=True)

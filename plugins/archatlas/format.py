@@ -85,6 +85,39 @@ class Channel(Strict):
     members: tuple[Id, ...] = Field((), description="organization ids")
 
 
+class Deployment(Strict):
+    """Where an element runs in one environment (format 1.1)."""
+
+    environment: Id = Field(description="id of an environment")
+    cluster: Id | None = Field(None, description="id of a cluster of that environment")
+    namespace: str | None = Field(None, description="e.g. a Kubernetes namespace")
+    replicas: int | None = Field(
+        None, ge=0, description="replicas in this environment; default: runtime.replicas"
+    )
+
+
+class Cluster(Strict):
+    id: Id = Field(description="unique within the environment")
+    name: str | None = None
+    provider: str | None = Field(None, description="aws, gcp, azure, on-prem or free text")
+    region: str | None = Field(None, description="e.g. eu-west-1, europe-west3")
+    account: str | None = Field(None, description="the cloud account, project or subscription")
+    platform: Platform | None = None
+
+
+class Residency(Strict):
+    classification: Classification
+    regions: tuple[Text, ...] = Field(
+        min_length=1, description="the regions data of this classification may reach"
+    )
+
+
+# Where an element runs, per environment; the regions a provider's service or
+# a managed store runs or keeps data in (format 1.1).
+Deployments = Annotated[tuple[Deployment, ...], Field(description="where it runs, per environment")]
+Regions = Annotated[tuple[Text, ...], Field(description="the regions it runs in or keeps data in")]
+
+
 class Acceptance(Strict):
     rule: Text = Field(description="id of a warning rule")
     reason: Text = Field(description="why the warning is intended")
@@ -135,6 +168,7 @@ class Service(Grouped):
     kind: Literal["service"]
     role: ServiceRole | None = None
     runtime: Runtime | None = None
+    deployments: Deployments = ()
 
 
 class Vendor(Grouped):
@@ -146,18 +180,23 @@ class Vendor(Grouped):
     approved_data: Classification | None = Field(
         None, alias="approved-data", description="the highest classification it may receive"
     )
+    regions: Regions = ()
 
 
 class Datastore(Grouped):
     kind: Literal["datastore"]
     engine: str | None = Field(None, description="postgres, redis, kafka, ... or free text")
     runtime: Runtime | None = None
+    regions: Regions = ()
+    deployments: Deployments = ()
 
 
 class Datalake(Grouped):
     kind: Literal["datalake"]
     engine: LakeEngine | None = None
     datasets: tuple[Dataset, ...] = ()
+    regions: Regions = ()
+    deployments: Deployments = ()
 
 
 class Ledger(Grouped):
@@ -175,6 +214,17 @@ class LedgerNode(Grouped):
     role: NodeRole | None = None
     runtime: Runtime | None = None
     endpoint: str | None = None
+    deployments: Deployments = ()
+
+
+class Environment(Element):
+    """Where things run: production, staging (format 1.1)."""
+
+    kind: Literal["environment"]
+    clusters: tuple[Cluster, ...] = ()
+    residency: tuple[Residency, ...] = Field(
+        (), description="the regions each classification of data may reach"
+    )
 
 
 def relation_key(relation: Relation) -> tuple[str, ...]:
@@ -195,6 +245,9 @@ NESTED: dict[str, tuple[type[BaseModel], str]] = {
     "organizations": (Organization, "an organization"),
     "channels": (Channel, "a channel"),
     "accept": (Acceptance, "an accepted warning"),
+    "deployments": (Deployment, "a deployment"),
+    "clusters": (Cluster, "a cluster"),
+    "residency": (Residency, "a residency rule"),
 }
 
 

@@ -37,6 +37,7 @@ SOURCES: dict[str, str] = {
     "kind-datalake.svg": "waves",
     "kind-ledger.svg": "link-variant",
     "kind-ledger-node.svg": "server-outline",
+    "kind-environment.svg": "earth",
     "role-api.svg": "api",
     "role-worker.svg": "cog-outline",
     "role-model.svg": "brain",

@@ -20,7 +20,7 @@ suggestion.
             files=(File("architecture/payments.yaml", "kind: servce\nid: payments-api\n"),),
             output="""\
 architecture/payments.yaml:1:7: error[unknown-kind]: 'servce' is not a kind (did you mean 'service'?)
-    hint: allowed kinds: system, team, actor, service, vendor, datastore, datalake, ledger, ledger-node
+    hint: allowed kinds: system, team, actor, service, vendor, datastore, datalake, ledger, ledger-node, environment
 0 elements in 1 file: 1 error, 0 warnings
 """,
         ),
@@ -89,7 +89,7 @@ name: Risk
             output="""\
 architecture/teams.yaml:1:1: error[missing-field]: a team needs the field 'id'
 architecture/teams.yaml:4:1: error[missing-field]: this element has no 'kind'
-    hint: allowed kinds: system, team, actor, service, vendor, datastore, datalake, ledger, ledger-node
+    hint: allowed kinds: system, team, actor, service, vendor, datastore, datalake, ledger, ledger-node, environment
 0 elements in 1 file: 2 errors, 0 warnings
 """,
         ),

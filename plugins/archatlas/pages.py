@@ -16,9 +16,18 @@ from urllib.parse import quote, urlsplit
 
 import jinja2
 
-from . import cells, classification, markdown, network
+from . import cells, classification, deploy, markdown, network
 from .findings import Finding, plural
-from .format import Channel, Classification, Datalake, Element, Ledger, LedgerNode, Relation
+from .format import (
+    Channel,
+    Classification,
+    Datalake,
+    Element,
+    Environment,
+    Ledger,
+    LedgerNode,
+    Relation,
+)
 from .kinds import KIND_SPECS, KINDS
 from .lineage import LineageStep, lineage_steps
 from .model import Architecture, title_order
@@ -214,6 +223,26 @@ class ElementFacts:
         if ledger is None or not isinstance(self.element, LedgerNode):
             return ()
         return network.channels_of(ledger, self.element, part)
+
+    # --- an environment, and where an element runs ---
+
+    @cached_property
+    def placements(self) -> tuple[deploy.Placement, ...]:
+        """What runs in an environment; for another element, its deployments."""
+        if isinstance(self.element, Environment):
+            return deploy.placements(self.arch, self.element)
+        return deploy.element_placements(self.arch, self.element)
+
+    @cached_property
+    def reached(self) -> tuple[deploy.Reach, ...]:
+        """What an environment's workloads reach that is deployed nowhere."""
+        assert isinstance(self.element, Environment)
+        return deploy.reached(self.arch, self.element)
+
+    @property
+    def restrictions(self) -> tuple[deploy.Restriction, ...]:
+        assert isinstance(self.element, Environment)
+        return deploy.restrictions(self.element)
 
     # --- a team ---
 

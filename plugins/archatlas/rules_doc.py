@@ -83,6 +83,15 @@ These rules check ledger networks: the organizations and channels a relation
 or a node names, and the nodes each channel member runs.
 """,
     ),
+    "deployment": (
+        "Environments and deployment",
+        """
+These rules check where elements run (format 1.1): the environments and
+clusters their `deployments` name, and the regions data of each
+classification may reach (see
+[Environments and deployment](format.md#environments-and-deployment)).
+""",
+    ),
     "fields": (
         "Fields",
         """

@@ -17,9 +17,11 @@ from ..findings import Finding, Severity
 from ..load import LoadLimits, display_path
 from ..model import Architecture, build
 from ..sources import SOURCES, Source
+from .deployment import check_deployments
 from .fields import check_acceptances, check_icons, check_links, check_orphans, check_runtimes
 from .ledgers import check_ledgers
 from .references import VERB_TARGETS, check_element_references, check_relations
+from .residency import check_residency
 
 __all__ = ["CHECKS", "VERB_TARGETS", "Result", "check", "check_directory"]
 
@@ -104,6 +106,8 @@ CHECKS: tuple[Check, ...] = (
     check_element_references,
     check_relations,
     check_ledgers,
+    check_deployments,
+    check_residency,
     check_links,
     check_icons,
     check_runtimes,

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .. import rules
+from ..deploy import deployments, replicas
 from ..findings import Finding, Severity, did_you_mean, finding
 from ..format import Element, Runtime
 from ..model import Architecture
@@ -95,6 +96,8 @@ def check_runtimes(arch: Architecture, root: Path) -> Iterator[Finding]:
         runtime = getattr(element, "runtime", None)
         if isinstance(runtime, Runtime):
             yield from _runtime(arch, element, runtime)
+        if element.kind == "service":
+            yield from _single_replicas(arch, element, runtime)
 
 
 def _runtime(arch: Architecture, element: Element, runtime: Runtime) -> Iterator[Finding]:
@@ -123,15 +126,37 @@ def _runtime(arch: Architecture, element: Element, runtime: Runtime) -> Iterator
             f"autoscale min {autoscale.min} is above max {autoscale.max}",
             element=element.id,
         )
-    single = runtime.replicas == 1 and autoscale is None
-    if element.kind == "service" and single and runtime.workload not in ("job", "cronjob"):
-        yield finding(
-            SINGLE_REPLICA,
-            arch.locate(element.id, "runtime", "replicas"),
-            f"'{element.id}' runs one replica without autoscale: one failure stops it",
-            "run two replicas or more, or add autoscale",
-            element.id,
+
+
+def _single_replicas(
+    arch: Architecture, element: Element, runtime: Runtime | None
+) -> Iterator[Finding]:
+    """One replica and no autoscale, in each environment it is deployed to: a
+    deployment's `replicas` wins there, the runtime's is its default (and,
+    without deployments, the only count there is)."""
+    if runtime is not None and (runtime.autoscale or runtime.workload in ("job", "cronjob")):
+        return
+    counts: list[tuple[int | None, tuple[str | int, ...], str]] = [
+        (
+            replicas(element, deployment),
+            ("deployments", index, "replicas")
+            if deployment.replicas is not None
+            else ("runtime", "replicas"),
+            f" in '{deployment.environment}'",
         )
+        for index, deployment in enumerate(deployments(element))
+    ]
+    if not counts and runtime is not None:
+        counts.append((runtime.replicas, ("runtime", "replicas"), ""))
+    for count, path, where in counts:
+        if count == 1:
+            yield finding(
+                SINGLE_REPLICA,
+                arch.locate(element.id, *path),
+                f"'{element.id}' runs one replica{where} without autoscale: one failure stops it",
+                "run two replicas or more, or add autoscale",
+                element.id,
+            )
 
 
 def check_orphans(arch: Architecture, root: Path) -> Iterator[Finding]:

@@ -186,6 +186,12 @@ SINGLE_REPLICA = Rule(
 A `service` whose runtime has `replicas: 1` and no `autoscale`: one crash or
 one node drain stops it. Services with `workload: job` or `workload: cronjob`
 are not checked, nor are datastores and ledger nodes.
+
+A service with [`deployments`](format.md#deployments) is checked in each
+environment it is deployed to: a deployment's `replicas` wins for its
+environment, and the runtime's `replicas` is the default of a deployment that
+gives none. The warning names the environment and points at the number that
+applies there. The runtime's `autoscale` applies in every environment.
 """,
     examples=(
         Example(
@@ -232,6 +238,40 @@ accept:
                 ),
             ),
             output="2 elements in 1 file: 0 errors, 0 warnings (1 accepted)\n",
+        ),
+        Example(
+            intro="""
+With deployments, each environment counts its own replicas:
+""",
+            files=(
+                File(
+                    "architecture/payments.yaml",
+                    """\
+kind: environment
+id: production
+---
+kind: environment
+id: staging
+---
+kind: service
+id: payments-api
+runtime:
+  platform: kubernetes
+  workload: deployment
+  replicas: 1
+deployments:
+  - environment: production
+    replicas: 3
+  - environment: staging
+"""
+                    + WRITES_PAYMENTS_DB,
+                ),
+            ),
+            output="""\
+architecture/payments.yaml:12:13: warning[single-replica]: 'payments-api' runs one replica in 'staging' without autoscale: one failure stops it
+    hint: run two replicas or more, or add autoscale
+4 elements in 1 file: 0 errors, 1 warning
+""",
         ),
     ),
 )

@@ -13,8 +13,10 @@ DUPLICATE_MEMBER = Rule(
     "references",
     doc="""
 A dataset id given twice in one data lake, an organization or channel id
-given twice in one ledger, or an organization listed twice in one channel's
-`members`.
+given twice in one ledger, an organization listed twice in one channel's
+`members`, a cluster id or a residency classification given twice in one
+environment, or two deployments of one element to the same environment,
+cluster and namespace.
 """,
     examples=(
         Example(

@@ -12,9 +12,10 @@ UNKNOWN_REFERENCE = Rule(
     "a reference to an id that does not exist",
     "references",
     doc="""
-A `system`, `owner`, `ledger` or relation `to` that names an id no element
-has. The message suggests the closest id; for `system`, `owner` and `ledger`
-the hint lists the known ids of the expected kind.
+A `system`, `owner`, `ledger`, relation `to` or deployment `environment`
+that names an id no element has. The message suggests the closest id; for
+`system`, `owner`, `ledger` and `environment` the hint lists the known ids of
+the expected kind.
 """,
     examples=(
         Example(
@@ -85,8 +86,9 @@ WRONG_TARGET_KIND = Rule(
     "references",
     doc="""
 A `system` that names an element that is not a `system`, an `owner` that
-names an element that is not a `team`, or a `ledger` (on a `ledger-node`)
-that names an element that is not a `ledger`. (A relation to an element of
+names an element that is not a `team`, a `ledger` (on a `ledger-node`)
+that names an element that is not a `ledger`, or a deployment's
+`environment` that names an element that is not an `environment`. (A relation to an element of
 the wrong kind is [`invalid-verb`](#invalid-verb).)
 """,
     examples=(

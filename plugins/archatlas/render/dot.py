@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import math
 import textwrap
-from typing import Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import graphviz
 
@@ -17,6 +17,9 @@ from ..icons import icon_file
 from ..markdown import one_line
 from ..svg import CHARACTER_WIDTH, LINK_PREFIX
 from ..views import EdgeStyle, Status, View, ViewEdge, ViewNode
+
+if TYPE_CHECKING:
+    import diagrams
 
 FONT = "DejaVu Sans"
 NODE_TEXT = "#2D3436"
@@ -219,13 +222,7 @@ def dot_source(view: View, edge_labels: LabelPlacement = "label") -> str:
     diagrams.setdiagram(drawing)
     try:
         drawn: dict[str, diagrams.Node] = {}
-        for cluster in view.clusters:
-            with diagrams.Cluster(cluster.label, graph_attr=_cluster_attrs(cluster.label)) as group:
-                # Named by id: clusters with equal names would merge into one.
-                group.dot.name = f"cluster_{cluster.id}"
-                for node in view.nodes:
-                    if node.cluster == cluster.id:
-                        drawn[node.id] = diagrams.Node(**_node_args(node))
+        _draw_clusters(view, None, drawn)
         for node in view.nodes:
             if node.id not in drawn:
                 drawn[node.id] = diagrams.Node(**_node_args(node))
@@ -241,6 +238,25 @@ def dot_source(view: View, edge_labels: LabelPlacement = "label") -> str:
     finally:
         diagrams.setcluster(None)
         diagrams.setdiagram(None)
+
+
+def _draw_clusters(view: View, parent: str | None, drawn: dict[str, diagrams.Node]) -> None:
+    """The clusters inside `parent` (None: the top level), each with its nodes
+    and, inside it, its own clusters."""
+    import diagrams
+
+    known = {cluster.id for cluster in view.clusters}
+    for cluster in view.clusters:
+        inside = cluster.parent if cluster.parent in known else None
+        if inside != parent:
+            continue
+        with diagrams.Cluster(cluster.label, graph_attr=_cluster_attrs(cluster.label)) as group:
+            # Named by id: clusters with equal names would merge into one.
+            group.dot.name = f"cluster_{cluster.id}"
+            for node in view.nodes:
+                if node.cluster == cluster.id:
+                    drawn[node.id] = diagrams.Node(**_node_args(node))
+            _draw_clusters(view, cluster.id, drawn)
 
 
 def coloured(view: View) -> bool:

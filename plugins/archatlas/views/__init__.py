@@ -15,6 +15,7 @@ from typing import Literal
 from ..kinds import KIND_SPECS
 from ..model import Architecture
 from .classification import classification_view
+from .deployment import deployment_view
 from .graph import (
     MAX_NODES,
     EdgeStyle,
@@ -81,6 +82,7 @@ VIEW_SPECS: dict[str, ViewSpec] = {
         ViewSpec("datalake", datalake_view, "kind"),
         ViewSpec("lineage", lineage_view, "kind"),
         ViewSpec("team", team_view, "kind"),
+        ViewSpec("deployment", deployment_view, "kind"),
         ViewSpec("classification", lambda arch, _: classification_view(arch), "site"),
     )
 }

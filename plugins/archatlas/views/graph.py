@@ -71,6 +71,7 @@ class ViewEdge:
 class ViewCluster:
     id: str
     label: str
+    parent: str | None = None  # the cluster it is drawn inside (a cluster's namespace)
 
 
 @dataclass(frozen=True, slots=True)
