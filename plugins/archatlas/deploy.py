@@ -92,7 +92,16 @@ def placements(arch: Architecture, env: Environment) -> tuple[Placement, ...]:
         for index, deployment in enumerate(deployments(element))
         if deployment.environment == env.id
     ]
-    return tuple(sorted(found, key=_placement_order))
+    # Clusters in the order the environment declares them, then any it lacks.
+    order = {cluster.id: number for number, cluster in enumerate(env.clusters)}
+
+    def key(placement: Placement) -> tuple[int, str, str, str, str, int]:
+        cluster = placement.deployment.cluster or ""
+        namespace = placement.deployment.namespace or ""
+        rank = order.get(cluster, len(order))
+        return (rank, cluster, namespace, *title_order(placement.element), placement.index)
+
+    return tuple(sorted(found, key=key))
 
 
 def element_placements(arch: Architecture, element: Element) -> tuple[Placement, ...]:
@@ -103,12 +112,6 @@ def element_placements(arch: Architecture, element: Element) -> tuple[Placement,
         cluster = find_cluster(env, deployment.cluster) if isinstance(env, Environment) else None
         found.append(Placement(element, index, deployment, cluster))
     return tuple(found)
-
-
-def _placement_order(placement: Placement) -> tuple[str, str, str, str, int]:
-    cluster = placement.deployment.cluster or ""
-    namespace = placement.deployment.namespace or ""
-    return (cluster, namespace, *title_order(placement.element), placement.index)
 
 
 def deployed_in(element: Element, env: Environment) -> bool:
