@@ -33,6 +33,8 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schema/archatlas.schema.json\n"
 SYSTEM_SIZE = 20
+# The environments every synthetic architecture has, with the regions of their clusters.
+ENVIRONMENTS = {"production": ("eu-west-1", "eu-central-1"), "staging": ("eu-west-1",)}
 SERVICES_PER_FILE = 5
 CLASSIFICATIONS = ("public", "internal", "confidential", "restricted")
 
@@ -142,7 +144,7 @@ def write_architecture(
     rng = random.Random(seed)
     teams = max(1, elements // 50)
     actors = max(1, elements // 100)
-    budget = elements - teams - actors
+    budget = elements - teams - actors - len(ENVIRONMENTS)
     if systems is None:
         systems = max(1, round(budget / SYSTEM_SIZE))
     elif not 1 <= systems <= budget // 8:
@@ -179,6 +181,19 @@ def write_architecture(
             "links": [{"title": "Chat", "url": f"https://chat.example.com/{team_id}"}],
         }
         for team_id in team_ids
+    ]
+    files["environments/environments.yaml"] = [
+        {
+            "kind": "environment",
+            "id": env_id,
+            "name": env_id.title(),
+            "owner": team_ids[0],
+            "clusters": [
+                {"id": f"{env_id}-{region}", "provider": "aws", "region": region}
+                for region in regions
+            ],
+        }
+        for env_id, regions in ENVIRONMENTS.items()
     ]
     files["actors/actors.yaml"] = [
         {

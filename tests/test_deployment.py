@@ -265,3 +265,20 @@ def test_the_example_keeps_its_residency_and_draws_both_environments() -> None:
     for env in ("production", "staging"):
         view = build_view(result.architecture, f"deployment/{env}")
         assert view is not None and view.nodes
+
+
+def test_a_large_environment_draws_one_card_per_namespace() -> None:
+    services = "".join(
+        f"---\nkind: service\nid: s{index}\n"
+        f"deployments: [{{environment: production, cluster: prod-eu, namespace: ns{index % 3}}}]\n"
+        f"uses: [{{to: s{(index + 1) % 70}, as: calls}}]\n"
+        for index in range(70)
+    )
+    view = deployment(architecture(ESTATE + services))
+    assert view.collapsed
+    cards = {node.id: (node.label, node.caption, node.cluster) for node in view.nodes}
+    assert cards["prod-eu.ns.ns0"] == ("ns0", "namespace · 24 workloads", "prod-eu")
+    assert cards["prod-eu.ns.orders"] == ("orders", "namespace · 2 workloads", "prod-eu")
+    assert "scoring" in cards, "what runs outside the clusters stays as it is"
+    assert [cluster.id for cluster in view.clusters] == ["prod-eu", "prod-de"]
+    assert edges_of(view)[("prod-eu.ns.ns0", "prod-eu.ns.ns1")].label == "23 relations"

@@ -5,14 +5,17 @@ runs nowhere in particular (vendors, managed stores) with its regions."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import replace
 
 from ..deploy import Placement, declared_regions, placements, reached, restrictions
+from ..findings import plural
 from ..format import Element, Environment, Relation
+from ..icons import icon_for_kind
 from ..kinds import KIND_SPECS
 from ..model import Architecture
 from .graph import (
+    MAX_NODES,
     View,
     ViewCluster,
     ViewEdge,
@@ -46,13 +49,51 @@ def deployment_view(arch: Architecture, env_id: str) -> View:
         for relation in reach.element.uses:
             for target_id, _ in copies.get(relation.to, ()):
                 edges.append(_edge(reach.element.id, relation, target_id))
-    return View(
+    view = View(
         f"deployment/{env.id}",
         f"{env.title} deployment",
         tuple(nodes),
         merge_edges(edges),
         _clusters(placed),
         notes=_notes(env),
+    )
+    return _by_namespace(view, env) if len(view.nodes) > MAX_NODES else view
+
+
+def _by_namespace(view: View, env: Environment) -> View:
+    """A view too large to read: one card per namespace (or per cluster, for
+    workloads in none), counting its workloads, inside its cluster's frame."""
+    frames = {cluster.id: cluster for cluster in view.clusters}
+    group_of = {node.id: node.cluster or node.id for node in view.nodes}
+    counts = Counter(group_of[node.id] for node in view.nodes if node.cluster)
+    nodes = [node for node in view.nodes if not node.cluster]
+    for group, count in sorted(counts.items()):
+        frame = frames[group]
+        nodes.append(
+            ViewNode(
+                group,
+                frame.label.removeprefix("namespace "),
+                f"namespace · {plural(count, 'workload')}"
+                if frame.parent
+                else plural(count, "workload"),
+                icon_for_kind("service"),
+                env.id,
+                cluster=frame.parent if frame.parent else group,
+            )
+        )
+    edges = merge_edges(
+        replace(edge, source=group_of[edge.source], target=group_of[edge.target])
+        for edge in view.edges
+        if group_of[edge.source] != group_of[edge.target]
+    )
+    edges = tuple(replace(edge, label=plural(edge.weight, "relation")) for edge in edges)
+    clusters = tuple(cluster for cluster in view.clusters if cluster.parent is None)
+    notes = (
+        "A card in a frame is a namespace, with the number of workloads it runs.",
+        *view.notes[1:],
+    )
+    return replace(
+        view, nodes=tuple(nodes), edges=edges, clusters=clusters, collapsed=True, notes=notes
     )
 
 
@@ -131,7 +172,7 @@ def _clusters(placed: tuple[Placement, ...]) -> tuple[ViewCluster, ...]:
         if namespace and node_cluster:
             parent = cluster.id if cluster else None
             found[node_cluster] = ViewCluster(node_cluster, f"namespace {namespace}", parent)
-    return tuple(found[key] for key in sorted(found))
+    return tuple(found.values())  # in the order of the placements: clusters as declared
 
 
 def _notes(env: Environment) -> tuple[str, ...]:
