@@ -2,13 +2,14 @@
 datasets that hold it and the vendors it reaches, for the site's
 classification page and its diagram.
 
-A relation carries the classification its `data` declares. One that names a
-dataset and declares none carries the dataset's; one that reads a dataset
-carries the higher of the two, as the checker's `unapproved-data` rule
-assumes (reading a dataset gives its data). Data leaves to a vendor through
-a relation to the vendor, or one by which the vendor reads, queries,
-subscribes to or calls an element of ours; that element of ours is the
-boundary.
+What a relation carries is `sensitivity.relation_classification`, the same
+function the checker's rules use, so the page and `archatlas check` cannot
+disagree: its `data`, else its dataset's classification, else, for a data
+lake named without `dataset`, the lake's highest; a read carries the
+dataset's when that is higher than its `data`. A vendor handles the data of
+every relation it is at either end of: one to the vendor, or one of the
+vendor's own `uses` (what it reads, writes, calls...). Our element at the
+other end is the boundary.
 """
 
 from __future__ import annotations
@@ -17,17 +18,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from .check.references import more_sensitive
 from .format import CLASSIFICATIONS, Classification, Datalake, Element, Relation
 from .model import Architecture
+from .sensitivity import Carried, Origin, more_sensitive, relation_classification
 
 # The page's order: the most sensitive first, then relations and datasets
 # that declare no classification.
 LEVELS: tuple[Classification | None, ...] = (*reversed(CLASSIFICATIONS), None)
 # The levels whose flows the diagram draws.
 SENSITIVE: frozenset[Classification] = frozenset({"confidential", "restricted"})
-# Verbs by which the user of an element receives its data.
-RECEIVING_VERBS = frozenset({"reads", "queries", "subscribes", "calls"})
 
 Verdict = Literal["within", "above", "no-approval", "undeclared"]
 
@@ -43,8 +42,15 @@ class Flow:
     source: str  # the element that uses
     relation: Relation
     level: Classification | None
-    # The classification comes from the dataset rather than from `data`.
-    from_dataset: bool = False
+    # Where the level comes from: `data`, the dataset, or the lake's highest.
+    origin: Origin | None = None
+    # The dataset the level comes from (for "lake": the lake's highest).
+    dataset: str | None = None
+
+    @property
+    def from_dataset(self) -> bool:
+        """The classification is the dataset's (or the lake's) rather than `data`'s."""
+        return self.origin in ("dataset", "lake")
 
     @property
     def target(self) -> str:
@@ -125,26 +131,11 @@ class LevelSection:
 # --- what relations carry ------------------------------------------------------------
 
 
-def carried(arch: Architecture, relation: Relation) -> tuple[Classification | None, bool]:
-    """The classification a relation carries, and whether it comes from its dataset."""
-    held = _dataset_level(arch, relation)
-    if held is None:
-        return relation.data, False
-    if relation.data is None:
-        return held, True
-    if relation.verb == "reads" and more_sensitive(held, relation.data):
-        return held, True
-    return relation.data, False
-
-
-def _dataset_level(arch: Architecture, relation: Relation) -> Classification | None:
-    lake = arch.get(relation.to)
-    if relation.dataset is None or not isinstance(lake, Datalake):
-        return None
-    for dataset in lake.datasets:
-        if dataset.id == relation.dataset:
-            return dataset.classification
-    return None
+def _flow(arch: Architecture, source: str, relation: Relation) -> Flow:
+    found: Carried | None = relation_classification(arch, relation)
+    if found is None:
+        return Flow(source, relation, None)
+    return Flow(source, relation, found.level, found.origin, found.dataset)
 
 
 def flows(arch: Architecture) -> tuple[Flow, ...]:
@@ -153,8 +144,7 @@ def flows(arch: Architecture) -> tuple[Flow, ...]:
     found = []
     for element in arch.elements:
         for relation in element.uses:
-            level, from_dataset = carried(arch, relation)
-            found.append(Flow(element.id, relation, level, from_dataset))
+            found.append(_flow(arch, element.id, relation))
     return tuple(sorted(found, key=lambda flow: _flow_order(arch, flow)))
 
 
@@ -188,13 +178,15 @@ def held_datasets(arch: Architecture) -> tuple[HeldDataset, ...]:
 
 
 def vendor_reach(arch: Architecture, flow: Flow) -> VendorReach | None:
-    """The vendor a flow hands data to, with the boundary it leaves from, if any."""
+    """The vendor that handles a flow's data, with our element at the other end
+    (the boundary), if any: the flow's target, or its source, since a vendor
+    holds what it reads, writes or sends as much as what it is sent."""
     source, target = arch.get(flow.source), arch.get(flow.target)
     if source is None or target is None:
         return None
     if _is_vendor(target) and not _is_vendor(source):
         return VendorReach(target.id, source.id, flow, _approved(target))
-    if _is_vendor(source) and not _is_vendor(target) and flow.verb in RECEIVING_VERBS:
+    if _is_vendor(source) and not _is_vendor(target):
         return VendorReach(source.id, target.id, flow, _approved(source))
     return None
 

@@ -12,7 +12,15 @@ from typing import Literal
 
 # The sections of the rules reference, in the order of the page.
 Group = Literal[
-    "files", "schema", "references", "ledgers", "deployment", "fields", "site", "warnings"
+    "files",
+    "schema",
+    "references",
+    "ledgers",
+    "data",
+    "deployment",
+    "fields",
+    "site",
+    "warnings",
 ]
 
 

@@ -32,9 +32,9 @@ from .kinds import KIND_SPECS, KINDS
 from .lineage import LineageStep, lineage_steps
 from .model import Architecture, title_order
 from .network import FaultTolerance
+from .sensitivity import highest
 from .settings import DEFAULTS
 from .urls import is_safe_url
-from .views.graph import highest
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ them here: accepting a warning, the rules reference and its tests.
 from __future__ import annotations
 
 from . import load_rules, model_rules, site_rules
-from .check import deployment_rules, fields_rules, ledgers_rules, references_rules
+from .check import dataflow_rules, deployment_rules, fields_rules, ledgers_rules, references_rules
 from .findings import Rule
 
 # In the order of the pipeline: loading, the model, the checks, the site.
@@ -18,6 +18,7 @@ EVERY_RULE: tuple[Rule, ...] = (
     *model_rules.RULES,
     *references_rules.RULES,
     *ledgers_rules.RULES,
+    *dataflow_rules.RULES,
     *deployment_rules.RULES,
     *fields_rules.RULES,
     *site_rules.RULES,

@@ -83,6 +83,20 @@ These rules check ledger networks: the organizations and channels a relation
 or a node names, and the nodes each channel member runs.
 """,
     ),
+    "data": (
+        "Data classification",
+        """
+These rules follow data by its classification (`public` < `internal` <
+`confidential` < `restricted`): to vendors, into datasets and through the
+elements that turn one dataset into another. Each judges what a relation
+carries: its `data`, else the classification of the dataset it names,
+else, for a data lake named without `dataset`, the highest classification
+among the lake's datasets (see
+[Classification of a relation](format.md#classification-of-a-relation)).
+A finding that rests on a lake's highest dataset says so, and its hint asks
+to name the dataset.
+""",
+    ),
     "deployment": (
         "Environments and deployment",
         """

@@ -17,6 +17,7 @@ from ..findings import Finding, Severity
 from ..load import LoadLimits, display_path
 from ..model import Architecture, build
 from ..sources import SOURCES, Source
+from .dataflow import check_data_classification, check_declassification
 from .deployment import check_deployments
 from .fields import check_acceptances, check_icons, check_links, check_orphans, check_runtimes
 from .ledgers import check_ledgers
@@ -105,6 +106,8 @@ def check(architecture: Architecture, root: Path) -> list[Finding]:
 CHECKS: tuple[Check, ...] = (
     check_element_references,
     check_relations,
+    check_data_classification,
+    check_declassification,
     check_ledgers,
     check_deployments,
     check_residency,

@@ -1,4 +1,7 @@
-"""Rules on references: ids, relation verbs and targets, datasets, channels, data."""
+"""Rules on references: ids, relation verbs and targets, datasets, channels.
+
+What data a relation carries is checked in dataflow.py.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +10,6 @@ from pathlib import Path
 
 from ..findings import Finding, Location, Rule, article, did_you_mean, finding
 from ..format import (
-    CLASSIFICATIONS,
-    Classification,
     Datalake,
     Element,
     Ledger,
@@ -20,7 +21,6 @@ from .references_rules import (
     INVALID_VERB,
     MISPLACED_FIELD,
     NOT_CHANNEL_MEMBER,
-    UNAPPROVED_DATA,
     UNKNOWN_CHANNEL,
     UNKNOWN_DATASET,
     UNKNOWN_ORGANIZATION,
@@ -156,7 +156,6 @@ def _relation(
             source.id,
         )
     yield from _misplaced_fields(relation, target, at, source.id)
-    yield from _vendor_reads(source, relation, target, at)
     if isinstance(target, Datalake) and relation.dataset is not None:
         datasets = [dataset.id for dataset in target.datasets]
         if relation.dataset not in datasets:
@@ -165,55 +164,11 @@ def _relation(
             )
     if isinstance(target, Ledger):
         yield from _ledger_relation(target, relation, at, source.id)
-    approved = getattr(target, "approved_data", None)
-    if (
-        approved is not None
-        and relation.data is not None
-        and more_sensitive(relation.data, approved)
-    ):
-        yield finding(
-            UNAPPROVED_DATA,
-            at("data"),
-            f"{relation.data} data is sent to '{target.id}', "
-            f"which is approved for {approved} data at most",
-            "send less sensitive data, or have the vendor approved for it",
-            source.id,
-        )
 
 
 def _either(words: list[str]) -> str:
     """'a, b or c'."""
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
-
-
-def _vendor_reads(
-    source: Element, relation: Relation, target: Element, at: Callable[..., Location]
-) -> Iterator[Finding]:
-    """A vendor that reads a dataset receives its data: the same limit applies."""
-    approved = getattr(source, "approved_data", None)
-    if approved is None or not isinstance(target, Datalake) or relation.verb != "reads":
-        return
-    datasets = {dataset.id: dataset for dataset in target.datasets}
-    dataset = datasets.get(relation.dataset or "")
-    if (
-        dataset is not None
-        and dataset.classification
-        and more_sensitive(dataset.classification, approved)
-    ):
-        yield finding(
-            UNAPPROVED_DATA,
-            at("dataset"),
-            f"'{source.id}' reads {dataset.classification} dataset '{dataset.id}', "
-            f"and is approved for {approved} data at most",
-            "read a less sensitive dataset, or have the vendor approved for it",
-            source.id,
-        )
-
-
-def more_sensitive(classification: Classification, than: Classification) -> bool:
-    """Whether `classification` is above `than`: data a vendor approved for `than` may
-    not receive (the site's classification page asks the same)."""
-    return CLASSIFICATIONS.index(classification) > CLASSIFICATIONS.index(than)
 
 
 def _misplaced_fields(

@@ -236,80 +236,6 @@ architecture/lake.yaml:13:14: error[unknown-dataset]: datalake 'market-lake' has
     ),
 )
 
-UNAPPROVED_DATA = Rule(
-    "unapproved-data",
-    E,
-    "data sent to a vendor above its approved classification",
-    "references",
-    doc="""
-A relation to a `vendor` whose `data` classification is above the vendor's
-`approved-data`. Classifications are ordered `public` < `internal` <
-`confidential` < `restricted`. The rule applies when both `data` (on the
-relation) and `approved-data` (on the vendor) are given.
-""",
-    examples=(
-        Example(
-            files=(
-                File(
-                    "architecture/transcription.yaml",
-                    """\
-kind: vendor
-id: speech-to-text
-provider: gcp
-approved-data: internal
----
-kind: service
-id: call-transcriber
-uses:
-  - to: speech-to-text
-    as: calls
-    data: confidential
-""",
-                ),
-            ),
-            output="""\
-architecture/transcription.yaml:11:11: error[unapproved-data]: confidential data is sent to 'speech-to-text', which is approved for internal data at most
-    hint: send less sensitive data, or have the vendor approved for it
-2 elements in 1 file: 1 error, 0 warnings
-""",
-        ),
-        Example(
-            intro="""
-The same limit applies when the vendor itself `reads` a data lake dataset:
-a dataset whose `classification` is above the vendor's `approved-data` is
-an error on the vendor's relation.
-""",
-            files=(
-                File(
-                    "architecture/reporting.yaml",
-                    """\
-kind: datalake
-id: trades-lake
-engine: s3
-datasets:
-  - id: trades-raw
-    classification: restricted
----
-kind: vendor
-id: tableau-cloud
-provider: tableau
-approved-data: confidential
-uses:
-  - to: trades-lake
-    as: reads
-    dataset: trades-raw
-""",
-                ),
-            ),
-            output="""\
-architecture/reporting.yaml:15:14: error[unapproved-data]: 'tableau-cloud' reads restricted dataset 'trades-raw', and is approved for confidential data at most
-    hint: read a less sensitive dataset, or have the vendor approved for it
-2 elements in 1 file: 1 error, 0 warnings
-""",
-        ),
-    ),
-)
-
 UNKNOWN_CHANNEL = Rule(
     "unknown-channel",
     E,
@@ -415,7 +341,6 @@ RULES = declare(
     INVALID_VERB,
     MISPLACED_FIELD,
     UNKNOWN_DATASET,
-    UNAPPROVED_DATA,
     UNKNOWN_CHANNEL,
     UNKNOWN_ORGANIZATION,
     NOT_CHANNEL_MEMBER,

@@ -2,8 +2,9 @@
 
 It draws the elements that send, receive or hold such data and the vendors
 it reaches, one line per pair coloured by the highest classification it
-carries (a relation reading a dataset carries the dataset's, see
-`classification.carried`).
+carries (as `sensitivity.relation_classification` gives it: a relation
+reading a dataset carries the dataset's, one naming a lake without a dataset
+the lake's highest).
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ def classification_view(arch: Architecture) -> View:
         view_clusters(arch, nodes),
         notes=(
             "Only relations that carry confidential or restricted data are drawn; "
-            "a relation reading a dataset carries the dataset's classification.",
+            "a relation reading a dataset carries the dataset's classification, "
+            "and one naming a data lake without a dataset the lake's highest.",
         ),
     )
     return collapse(arch, view) if len(nodes) > MAX_NODES else view

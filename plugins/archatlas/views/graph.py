@@ -16,7 +16,6 @@ from typing import Literal
 
 from ..findings import plural
 from ..format import (
-    CLASSIFICATIONS,
     VERBS,
     Classification,
     Element,
@@ -27,6 +26,7 @@ from ..format import (
 from ..icons import custom_icon_key, icon_for, icon_for_kind
 from ..kinds import KIND_SPECS
 from ..model import Architecture
+from ..sensitivity import highest
 
 MAX_NODES = 60  # above this a view collapses to systems
 
@@ -230,12 +230,6 @@ STYLE_PRECEDENCE: tuple[EdgeStyle, ...] = ("ledger", "consensus", "member", "syn
 
 def _merged_style(styles: list[EdgeStyle]) -> EdgeStyle:
     return min(styles, key=STYLE_PRECEDENCE.index)
-
-
-def highest(values: Iterable[Classification | None]) -> Classification | None:
-    """The highest data classification among `values`, if any is set."""
-    ranked = [CLASSIFICATIONS.index(value) for value in values if value]
-    return CLASSIFICATIONS[max(ranked)] if ranked else None
 
 
 def _system_of(element: Element) -> str | None:
