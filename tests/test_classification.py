@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from archatlas.classification import carried, flows, sections, vendor_reach
+from archatlas.classification import flows, sections, vendor_reach
+from archatlas.format import Relation
 from archatlas.load import load_text
 from archatlas.model import Architecture, build
 from archatlas.pages import Layout, generate_pages, nav_section
+from archatlas.sensitivity import Carried, relation_classification
 from archatlas.views import build_view, view_keys
 from conftest import Served
 
@@ -70,7 +72,22 @@ def test_a_relation_carries_its_data_or_its_datasets_classification() -> None:
     assert carrying[("dashboards", "lake", "calls-raw")] == ("restricted", True)
     assert carrying[("dashboards", "lake", "calls-curated")] == ("internal", True)
     relation = arch.by_id["dashboards"].uses[2]
-    assert carried(arch, relation) == ("restricted", False)
+    assert relation_classification(arch, relation) == Carried("restricted", "data")
+
+
+def test_a_relation_to_a_lake_without_dataset_carries_the_lakes_highest() -> None:
+    text = SMALL + "---\nkind: service\nid: reporter\nuses:\n  - {to: lake, as: reads}\n"
+    documents, _ = load_text(text, Path("small.yaml").absolute(), "small.yaml")
+    arch, _ = build(documents)
+    (read,) = arch.by_id["reporter"].uses
+    assert relation_classification(arch, read) == Carried("restricted", "lake", "calls-raw")
+    (flow,) = [flow for flow in flows(arch) if flow.source == "reporter"]
+    assert (flow.level, flow.origin, flow.dataset, flow.from_dataset) == (
+        "restricted",
+        "lake",
+        "calls-raw",
+        True,
+    )
 
 
 def test_sections_run_from_restricted_to_not_declared() -> None:
@@ -97,14 +114,42 @@ def test_vendors_reached_are_checked_against_their_approved_data() -> None:
     (speech,) = found["confidential"].vendors
     assert (speech.vendor, speech.boundary) == ("speech", "recorder")
     assert speech.verdict_text == "above approved: internal"
-    # The vendor reads the lake: the lake is the boundary. Writing into the
-    # cache sends nothing out.
-    (read,) = found["restricted"].vendors
+    # The vendor reads the lake: the lake is the boundary. It writes into the
+    # cache data it holds: that counts against its approval as much.
+    write, read = found["restricted"].vendors
     assert (read.vendor, read.boundary, read.approved) == ("dashboards", "lake", "confidential")
     assert read.verdict_text == "above approved: confidential"
+    assert (write.vendor, write.boundary, write.flow.verb) == ("dashboards", "cache", "writes")
     (curated,) = found["internal"].vendors
     assert curated.verdict_text == "within approved"
-    assert found["restricted"].above_approved == (read,)
+    assert found["restricted"].above_approved == (write, read)
+
+
+def test_the_page_and_the_check_agree_on_what_is_above_approved() -> None:
+    """Every relation the page shows above a vendor's approval is an
+    unapproved-data error of the check, and the other way round."""
+    from archatlas.check import check
+
+    arch = small()
+    # Each relation of SMALL is written on one line: a finding on any of its
+    # fields is on the line of the relation.
+    page = {
+        (reach.flow.source, _line(arch, reach.flow.source, reach.flow.relation))
+        for section in sections(arch)
+        for reach in section.above_approved
+    }
+    errors = {
+        (item.element, item.line)
+        for item in check(arch, Path("."))
+        if item.rule == "unapproved-data"
+    }
+    assert len(page) == 3
+    assert errors == page
+
+
+def _line(arch: Architecture, source: str, relation: Relation) -> int:
+    index = arch.by_id[source].uses.index(relation)
+    return arch.locate(source, "uses", index).line
 
 
 def test_a_vendor_without_approved_data_or_a_flow_without_classification_says_so() -> None:

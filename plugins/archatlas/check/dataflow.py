@@ -99,11 +99,29 @@ def _unapproved(
         yield finding(
             UNAPPROVED_DATA,
             at("data"),
-            f"'{source.id}' {verb} '{target.id}' with {level} data, "
+            f"'{source.id}' {moves(relation.verb, level, target.id)}, "
             f"and is approved for {approved} data at most",
-            "have the vendor handle less sensitive data, or have it approved for this data",
+            f"have the vendor handle less sensitive data, or have it approved for {level} data",
             source.id,
         )
+
+
+# How a sentence says that a relation moves data, by verb.
+MOVES = {
+    "reads": "reads {level} data from '{target}'",
+    "writes": "writes {level} data to '{target}'",
+    "publishes": "publishes {level} data to '{target}'",
+    "subscribes": "receives {level} data from '{target}'",
+    "submits": "submits {level} data to '{target}'",
+    "queries": "queries {level} data from '{target}'",
+    "calls": "calls '{target}' with {level} data",
+}
+
+
+def moves(verb: str | None, level: Classification, target: str) -> str:
+    """'writes restricted data to 'positions-db''."""
+    phrase = MOVES.get(verb or "", "uses '{target}' with {level} data")
+    return phrase.format(level=level, target=target)
 
 
 def _base(verb: str) -> str:
@@ -220,8 +238,7 @@ def _input(relation: Relation, carried: Carried) -> Input:
         )
     if relation.dataset is not None:
         return Input(level, f"reads {level} data from dataset '{relation.dataset}' of '{target}'")
-    verb = {"subscribes": "receives", "queries": "queries"}.get(relation.verb or "", "reads")
-    return Input(level, f"{verb} {level} data from '{target}'")
+    return Input(level, moves(relation.verb, level, target))
 
 
 def _declassified(
@@ -239,8 +256,9 @@ def _declassified(
             return
         written = carried.level
         where = at("to") if carried.origin == "lake" else at("data")
-        into = f"dataset '{relation.dataset}' of " if relation.dataset else ""
-        phrase = f"{relation.verb} {written} data to {into}'{relation.to}'"
+        phrase = moves(relation.verb, written, relation.to)
+        if relation.dataset:  # a dataset without classification
+            phrase += f" (dataset '{relation.dataset}')"
         remedy = f"otherwise declare 'data: {top.level}'"
     if not more_sensitive(top.level, written):
         return

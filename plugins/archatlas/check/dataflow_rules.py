@@ -105,8 +105,8 @@ architecture/reporting.yaml:23:14: error[unapproved-data]: 'tableau-cloud' reads
     hint: read a less sensitive dataset, or have the vendor approved for it
 architecture/reporting.yaml:24:9: error[unapproved-data]: 'tableau-cloud' reads 'call-lake' without naming a dataset: the relation carries the lake's highest classification, restricted (dataset 'trades'), and 'tableau-cloud' is approved for internal data at most
     hint: name the dataset with 'dataset:', one classified internal at most, or have the vendor approved for restricted data
-architecture/reporting.yaml:28:11: error[unapproved-data]: 'tableau-cloud' writes 'reporting-db' with restricted data, and is approved for internal data at most
-    hint: have the vendor handle less sensitive data, or have it approved for this data
+architecture/reporting.yaml:28:11: error[unapproved-data]: 'tableau-cloud' writes restricted data to 'reporting-db', and is approved for internal data at most
+    hint: have the vendor handle less sensitive data, or have it approved for restricted data
 3 elements in 1 file: 3 errors, 0 warnings
 """,
         ),
