@@ -75,7 +75,8 @@ def held_by_target(arch: Architecture, relation: Relation) -> Carried | None:
     return Carried(named.classification, "dataset", named.id)
 
 
-def dataset_of(lake: Datalake, dataset_id: str) -> Dataset | None:
+def dataset_of(lake: Datalake, dataset_id: str | None) -> Dataset | None:
+    """The lake's dataset of that id; None for no id or an unknown one."""
     return next((dataset for dataset in lake.datasets if dataset.id == dataset_id), None)
 
 
