@@ -88,6 +88,10 @@ def test_a_relation_to_a_lake_without_dataset_carries_the_lakes_highest() -> Non
         "calls-raw",
         True,
     )
+    layout = Layout()
+    page = generate_pages(arch, [], layout)[layout.classification]
+    row = "| [reporter](service/reporter.md) | [Lake](datalake/lake.md) | reads | "
+    assert row + "no dataset named: the lake's highest, `calls-raw` |" in page
 
 
 def test_sections_run_from_restricted_to_not_declared() -> None:
