@@ -61,49 +61,56 @@ def _unapproved(
     source: Element, relation: Relation, target: Element, carried: Carried, at: At
 ) -> Iterator[Finding]:
     """A vendor handles the data of every relation at either end of it."""
-    level = carried.level
     approved = getattr(target, "approved_data", None)
-    if approved is not None and more_sensitive(level, approved):
+    if approved is not None and more_sensitive(carried.level, approved):
         yield finding(
             UNAPPROVED_DATA,
             at("data"),
-            f"{level} data is sent to '{target.id}', which is approved for {approved} data at most",
+            f"{carried.level} data is sent to '{target.id}', "
+            f"which is approved for {approved} data at most",
             "send less sensitive data, or have the vendor approved for it",
             source.id,
         )
     approved = getattr(source, "approved_data", None)
-    if approved is None or not more_sensitive(level, approved):
-        return
-    verb = relation.verb or "uses"
-    if carried.origin == "dataset":
+    if approved is not None and more_sensitive(carried.level, approved):
+        where, message, hint = _handled(source.id, relation, carried, approved)
         yield finding(
             UNAPPROVED_DATA,
-            at("dataset"),
-            f"'{source.id}' {verb} {level} dataset '{carried.dataset}', "
-            f"and is approved for {approved} data at most",
-            f"{_base(verb)} a less sensitive dataset, or have the vendor approved for it",
+            at(where),
+            message,
+            hint,
             source.id,
         )
-    elif carried.origin == "lake":
-        yield finding(
-            UNAPPROVED_DATA,
-            at("to"),
-            f"'{source.id}' {verb} '{target.id}' without naming a dataset: the relation "
+
+
+def _handled(
+    vendor: str, relation: Relation, carried: Carried, approved: Classification
+) -> tuple[str, str, str]:
+    """Where a vendor's own relation is at fault, what it does, and the hint;
+    by where the classification comes from."""
+    level, verb = carried.level, relation.verb or "uses"
+    limit = f"approved for {approved} data at most"
+    if carried.origin == "dataset":
+        return (
+            "dataset",
+            f"'{vendor}' {verb} {level} dataset '{carried.dataset}', and is {limit}",
+            f"{verb.removesuffix('s')} a less sensitive dataset, "
+            "or have the vendor approved for it",
+        )
+    if carried.origin == "lake":
+        return (
+            "to",
+            f"'{vendor}' {verb} '{relation.to}' without naming a dataset: the relation "
             f"carries the lake's highest classification, {level} (dataset '{carried.dataset}'), "
-            f"and '{source.id}' is approved for {approved} data at most",
+            f"and '{vendor}' is {limit}",
             f"name the dataset with 'dataset:', one classified {approved} at most, "
             f"or have the vendor approved for {level} data",
-            source.id,
         )
-    else:
-        yield finding(
-            UNAPPROVED_DATA,
-            at("data"),
-            f"'{source.id}' {moves(relation.verb, level, target.id)}, "
-            f"and is approved for {approved} data at most",
-            f"have the vendor handle less sensitive data, or have it approved for {level} data",
-            source.id,
-        )
+    return (
+        "data",
+        f"'{vendor}' {moves(relation.verb, level, relation.to)}, and is {limit}",
+        f"have the vendor handle less sensitive data, or have it approved for {level} data",
+    )
 
 
 # How a sentence says that a relation moves data, by verb.
@@ -122,11 +129,6 @@ def moves(verb: str | None, level: Classification, target: str) -> str:
     """'writes restricted data to 'positions-db''."""
     phrase = MOVES.get(verb or "", "uses '{target}' with {level} data")
     return phrase.format(level=level, target=target)
-
-
-def _base(verb: str) -> str:
-    """'read' for 'reads'."""
-    return verb.removesuffix("s")
 
 
 # --- understated-data, write-above-dataset ------------------------------------------
@@ -195,7 +197,7 @@ class Input:
     """The most sensitive data an element takes in, and how it takes it."""
 
     level: Classification
-    phrase: str  # e.g. "reads confidential dataset 'transcripts' of 'lake'"
+    phrase: str  # e.g. "reads confidential data from dataset 'transcripts' of 'lake'"
     lake: str | None = None  # a lake read without a dataset, judged by its highest
 
 
@@ -241,34 +243,53 @@ def _input(relation: Relation, carried: Carried) -> Input:
     return Input(level, moves(relation.verb, level, target))
 
 
-def _declassified(
-    arch: Architecture, element: Element, relation: Relation, top: Input, at: At
-) -> Iterator[Finding]:
+@dataclass(frozen=True, slots=True)
+class Output:
+    """What one relation of an element writes, and at which classification."""
+
+    level: Classification
+    phrase: str  # e.g. "writes internal dataset 'sentiment' of 'lake'"
+    field: str  # the relation's field a finding points at
+    dataset: str | None = None  # the classified dataset written into
+
+
+def _output(arch: Architecture, relation: Relation) -> Output | None:
+    """A write into a classified dataset is at the dataset's classification:
+    where the data lands (its `data`, if different, is an error of its own).
+    Any other output is at what the relation carries."""
     lake = arch.get(relation.to)
     dataset = dataset_of(lake, relation.dataset) if isinstance(lake, Datalake) else None
     if dataset is not None and dataset.classification is not None:
-        written, where = dataset.classification, at("dataset")
-        phrase = f"writes {written} dataset '{dataset.id}' of '{relation.to}'"
-        remedy = f"otherwise classify '{dataset.id}' {top.level}"
-    else:
-        carried = relation_classification(arch, relation)
-        if carried is None:
-            return
-        written = carried.level
-        where = at("to") if carried.origin == "lake" else at("data")
-        phrase = moves(relation.verb, written, relation.to)
-        if relation.dataset:  # a dataset without classification
-            phrase += f" (dataset '{relation.dataset}')"
-        remedy = f"otherwise declare 'data: {top.level}'"
-    if not more_sensitive(top.level, written):
+        level = dataset.classification
+        phrase = f"writes {level} dataset '{dataset.id}' of '{relation.to}'"
+        return Output(level, phrase, "dataset", dataset.id)
+    carried = relation_classification(arch, relation)
+    if carried is None:
+        return None
+    phrase = moves(relation.verb, carried.level, relation.to)
+    if relation.dataset:  # a dataset without classification
+        phrase += f" (dataset '{relation.dataset}')"
+    return Output(carried.level, phrase, "to" if carried.origin == "lake" else "data")
+
+
+def _declassified(
+    arch: Architecture, element: Element, relation: Relation, top: Input, at: At
+) -> Iterator[Finding]:
+    written = _output(arch, relation)
+    if written is None or not more_sensitive(top.level, written.level):
         return
     named = f"name the dataset it reads from '{top.lake}' with 'dataset:'; " if top.lake else ""
+    remedy = (
+        f"classify '{written.dataset}' {top.level}"
+        if written.dataset
+        else f"declare 'data: {top.level}'"
+    )
     yield finding(
         DECLASSIFIED_DATA,
-        where,
-        f"'{element.id}' {top.phrase}, and {phrase}: "
-        f"{top.level} data declassified to {written} without saying so",
+        at(written.field),
+        f"'{element.id}' {top.phrase}, and {written.phrase}: "
+        f"{top.level} data declassified to {written.level} without saying so",
         f"{named}if what it writes is anonymised or aggregated, accept 'declassified-data' "
-        f"on '{element.id}' with the reason; {remedy}",
+        f"on '{element.id}' with the reason; otherwise {remedy}",
         element.id,
     )
