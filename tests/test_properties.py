@@ -529,6 +529,7 @@ def test_round_trip_through_yaml_text() -> None:
         (Path(tmp) / "all.yaml").write_bytes(files["all.yaml"])
         again = check_directory(Path(tmp))
     assert again.architecture.elements == EXAMPLE_RESULT.architecture.elements
+
     # The same findings, in another order: one file puts them on other lines.
     def found(result: Result) -> list[tuple[str, str | None, str]]:
         return sorted((item.rule, item.element, item.message) for item in result.findings)
