@@ -15,36 +15,17 @@ from pathlib import Path
 
 from ..deploy import Restriction, environments, present_in, regions_in, restriction
 from ..findings import Finding, finding
-from ..format import CLASSIFICATIONS, Classification, Datalake, Element, Environment, Relation
+from ..format import Classification, Element, Environment, Relation
 from ..model import Architecture
+from ..sensitivity import relation_classification
 from .deployment_rules import DATA_RESIDENCY
 
 
 def carried(arch: Architecture, relation: Relation) -> Classification | None:
-    """The classification a relation carries: its `data`; else its dataset's;
-    else, naming no dataset of a lake, the lake's highest. A read of a more
-    sensitive dataset or lake carries that: reading gives its data."""
-    held = _held(arch, relation)
-    if relation.data is None:
-        return held
-    if held is not None and relation.verb == "reads" and _rank(held) > _rank(relation.data):
-        return held
-    return relation.data
-
-
-def _held(arch: Architecture, relation: Relation) -> Classification | None:
-    lake = arch.get(relation.to)
-    if not isinstance(lake, Datalake):
-        return None
-    if relation.dataset is not None:
-        named = [d.classification for d in lake.datasets if d.id == relation.dataset]
-        return named[0] if named else None
-    levels = [_rank(d.classification) for d in lake.datasets if d.classification is not None]
-    return CLASSIFICATIONS[max(levels)] if levels else None
-
-
-def _rank(level: Classification) -> int:
-    return CLASSIFICATIONS.index(level)
+    """The classification a relation carries, as every data rule judges it
+    (`sensitivity.relation_classification`)."""
+    found = relation_classification(arch, relation)
+    return found.level if found else None
 
 
 def check_residency(arch: Architecture, root: Path) -> Iterator[Finding]:
