@@ -20,6 +20,7 @@ from archatlas.yamltree import (
     Problem,
     Scalar,
     Sequence,
+    UnreadText,
     parse_documents,
     to_python,
 )
@@ -729,15 +730,18 @@ def test_only_yaml_suffixes_are_read_in_a_stable_order(
 def test_parse_documents_yields_documents_and_problems_in_order() -> None:
     items = list(parse_documents("a: 1\n---\nb: 2\nb: 3\n---\nc: [1, 2]\n", Limits()))
     kinds = [type(item).__name__ for item in items]
-    assert kinds == ["ParsedDocument", "Problem", "ParsedDocument", "ParsedDocument"]
-    first, problem, second, third = items
+    # The document with a duplicate key is left out: its text, for the ids it names.
+    assert kinds == ["ParsedDocument", "Problem", "UnreadText", "ParsedDocument"]
+    first, problem, unread, third = items
     assert isinstance(first, ParsedDocument)
     assert isinstance(problem, Problem)
-    assert isinstance(second, ParsedDocument)
+    assert isinstance(unread, UnreadText)
     assert isinstance(third, ParsedDocument)
     assert problem.rule == "duplicate-key"
     assert problem.pos == Pos(4, 1)
-    assert (first.index, second.index, third.index) == (0, 1, 2)
+    assert (first.index, unread.index, third.index) == (0, 1, 2)
+    assert unread.first == 2
+    assert "b: 2\nb: 3\n" in unread.text
     assert first.size == 3
     assert third.size == 5
 

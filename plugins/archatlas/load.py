@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .findings import Finding, Location, finding
 from .load_rules import FILE_TOO_LARGE, NOT_A_MAPPING, NOT_TEXT, UNREADABLE_FILE
-from .yamltree import Limits, Mapping, Pos, Problem, Scalar, parse_documents
+from .yamltree import Limits, Mapping, Pos, Problem, Scalar, UnreadText, parse_documents
 
 SUFFIXES = (".yaml", ".yml")
 DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -39,10 +39,21 @@ class Document:
 
 
 @dataclass(frozen=True, slots=True)
+class Unread:
+    """The text of a document that could not be read whole, from line `first`:
+    the ids written in it may exist (see model.Possible)."""
+
+    path: str
+    first: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Loaded:
     documents: tuple[Document, ...]
     findings: tuple[Finding, ...]
     files: tuple[str, ...]
+    unread: tuple[Unread, ...] = ()
 
 
 def display_path(path: Path, base: Path | None = None) -> str:
@@ -78,6 +89,7 @@ def load_paths(
     """
     documents: list[Document] = []
     findings: list[Finding] = []
+    unread: list[Unread] = []
     base = (base or Path.cwd()).resolve()
     shown_paths: list[str] = []
     for path in paths:
@@ -89,10 +101,10 @@ def load_paths(
             shown_paths.append(shown)
             text = read_text(file, resolved_root, shown, limits, findings)
             if text is not None:
-                docs, problems = load_text(text, file.absolute(), shown, limits.yaml)
+                docs, problems = load_text(text, file.absolute(), shown, limits.yaml, unread)
                 documents.extend(docs)
                 findings.extend(problems)
-    return Loaded(tuple(documents), tuple(findings), tuple(shown_paths))
+    return Loaded(tuple(documents), tuple(findings), tuple(shown_paths), tuple(unread))
 
 
 def read_text(
@@ -192,12 +204,21 @@ def decode(data: bytes, shown: str, findings: list[Finding]) -> str | None:
 
 
 def load_text(
-    text: str, file: Path, shown: str, limits: Limits = Limits()
+    text: str,
+    file: Path,
+    shown: str,
+    limits: Limits = Limits(),
+    unread: list[Unread] | None = None,
 ) -> tuple[list[Document], list[Finding]]:
+    """The documents of `text` and the findings of reading it; the texts of the
+    documents not read whole are added to `unread`."""
     documents: list[Document] = []
     findings: list[Finding] = []
     for item in parse_documents(text, limits):
-        if isinstance(item, Problem):
+        if isinstance(item, UnreadText):
+            if unread is not None:
+                unread.append(Unread(shown, item.first, item.text))
+        elif isinstance(item, Problem):
             findings.append(finding(item.rule, _at(shown, item.pos), item.message, item.hint))
         elif item.root is None or (isinstance(item.root, Scalar) and item.root.value is None):
             continue  # an empty document, e.g. after a trailing '---'

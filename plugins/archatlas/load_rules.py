@@ -11,10 +11,21 @@ YAML_SYNTAX = Rule(
     "the file is not valid YAML",
     "files",
     doc="""
-The file is not valid YAML: an unclosed bracket or quote, a tab used for
-indentation, a bad indentation level, an undefined alias. The message is the
-YAML parser's; the position is where the parser stopped, which can be after
-the actual mistake (here the list opened on line 4 is never closed).
+The file is not valid YAML: a line indented one step too far or too little,
+an unclosed bracket or quote, a tab used for indentation, a value that holds
+`: ` without quotes. The message is the YAML parser's, and the hint says what
+to look at. The position is where the parser stopped, which can be after the
+actual mistake: for indentation, the line after it (the hint then says to
+check this line and the one before); here, the list opened on line 3 is
+never closed.
+
+One mistake gives one finding. The document that holds the error is left
+out; the file's other documents, before and after it (each starts at a line
+`---`), are read as usual. The ids written in the broken document, its own
+`id:` and its relations' `to:`, may exist: a reference to them from another
+document is not reported as unknown, and an element that only the broken
+document uses is not reported as used by nothing. The same holds for a
+document that YAML reads but that has a schema error or a key given twice.
 """,
     examples=(
         Example(
@@ -24,14 +35,51 @@ the actual mistake (here the list opened on line 4 is never closed).
                     """\
 kind: team
 id: payments
-name: Payments
 tags: [cards, transfers
+contact: payments@bank.example.com
 """,
                 ),
             ),
             output="""\
-architecture/teams.yaml:5:1: error[yaml-syntax]: while parsing a flow sequence did not find expected ',' or ']'
+architecture/teams.yaml:4:8: error[yaml-syntax]: while parsing a flow sequence did not find expected ',' or ']'
+    hint: close the list with ']' (or the mapping with '}') and separate its items with ','
 0 elements in 1 file: 1 error, 0 warnings
+""",
+        ),
+        Example(
+            intro="""
+A relation's `as:` dedented to the column of its `- `: one finding, with the
+hint. The datastore before and the service after the broken document are
+read; `payments-api`, in the broken document, is taken as existing, so
+`ledger-api` may use it, and `payments-db`, which `payments-api` writes, is
+not reported as used by nothing.
+""",
+            files=(
+                File(
+                    "architecture/payments.yaml",
+                    """\
+kind: datastore
+id: payments-db
+engine: postgres
+---
+kind: service
+id: payments-api
+uses:
+  - to: payments-db
+  as: writes
+---
+kind: service
+id: ledger-api
+uses:
+  - to: payments-api
+    as: calls
+""",
+                ),
+            ),
+            output="""\
+architecture/payments.yaml:9:3: error[yaml-syntax]: while parsing a block collection did not find expected '-' indicator
+    hint: check the indentation of this line and the one before: the fields of a list item start in the column of the first one, after its '- '
+2 elements in 1 file: 1 error, 0 warnings
 """,
         ),
         Example(
@@ -87,7 +135,12 @@ DUPLICATE_KEY = Rule(
     "files",
     doc="""
 The same key twice in one mapping. Plain YAML loaders keep one of the two
-values silently; archatlas reports the second one and keeps the first.
+values silently; archatlas reports the second one and leaves the document out
+of the model, as one with a schema error (the ids written in it may exist, see
+[`yaml-syntax`](#yaml-syntax)). Several keys given twice in one mapping are
+one finding: most often two items of a list ran together (a line `- id: ...`
+deleted). A second `kind` in a document says that two elements ran together
+(a line `---` deleted).
 """,
     examples=(
         Example(
@@ -106,7 +159,7 @@ name: Payments Engineering
             output="""\
 architecture/teams.yaml:5:1: error[duplicate-key]: 'name' is given twice in this mapping (first at line 3)
     hint: keep one of them: YAML does not allow the same key twice
-1 element in 1 file: 1 error, 0 warnings
+0 elements in 1 file: 1 error, 0 warnings
 """,
         ),
     ),

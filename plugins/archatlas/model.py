@@ -9,16 +9,16 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from .findings import Finding, Location, did_you_mean, finding
+from .findings import Finding, Location, closest, did_you_mean, finding
 from .format import NESTED, Element, Relation, field_names
 from .kinds import KINDS, MODELS
-from .load import Document
+from .load import Document, Unread
 from .model_rules import (
     BAD_ID,
     DUPLICATE_ID,
@@ -28,6 +28,7 @@ from .model_rules import (
     UNKNOWN_KIND,
     WRONG_TYPE,
 )
+from .possible import NOTHING_LEFT_OUT, Possible, gather, in_text, in_tree
 from .yamltree import Mapping, Node, Scalar, Sequence, to_python
 
 
@@ -39,6 +40,42 @@ class Architecture:
     # name: rules stay quiet about both, so one typo gives one finding.
     broken: frozenset[str] = frozenset()
     broken_targets: frozenset[str] = frozenset()
+    # What every document left out (by its YAML or its schema) may describe.
+    possible: Possible = NOTHING_LEFT_OUT
+
+    def may_exist(self, element_id: str, kind: str | None = None) -> bool:
+        """Whether a reference to `element_id`, which no element has, may mean an
+        element of a document left out of the model: its own finding tells it."""
+        return element_id in self.broken or self.possible.may_exist(element_id, kind)
+
+    @cached_property
+    def meant(self) -> frozenset[str]:
+        """The elements that unknown relation targets are taken for: the reference
+        check says "did you mean" them (both use `closest` on every id), so their
+        own "nothing uses it" would tell the same mistake twice."""
+        return frozenset(
+            meant
+            for element in self.elements
+            for relation in element.uses
+            if relation.to not in self.by_id and not self.may_exist(relation.to)
+            if (meant := closest(relation.to, self.by_id)) is not None
+        )
+
+    def may_have_more(self, element_id: str, part_kind: str) -> bool:
+        """Whether the parts of `element_id` that rules count (a ledger's nodes,
+        of `part_kind`) may be short: a document left out names it, or is of
+        that kind (its reference may be the broken line)."""
+        kinds = self.possible.kinds
+        return element_id in self.possible.named or part_kind in kinds or None in kinds
+
+    def may_be_used(self, element_id: str) -> bool:
+        """Whether a relation the model does not hold may point at `element_id`:
+        one in a document left out, or a mistyped one meant for it."""
+        return (
+            element_id in self.broken_targets
+            or element_id in self.possible.targets
+            or element_id in self.meant
+        )
 
     @cached_property
     def by_id(self) -> dict[str, Element]:
@@ -126,15 +163,21 @@ def find_node(root: Node, path: Iterable[str | int], key: bool = False) -> Node:
 # --- building ------------------------------------------------------------------
 
 
-def build(documents: Iterable[Document]) -> tuple[Architecture, list[Finding]]:
+def build(
+    documents: Iterable[Document], unread: Iterable[Unread] = ()
+) -> tuple[Architecture, list[Finding]]:
+    """The model of `documents`; `unread` are the texts of the documents that
+    could not be read, whose ids may exist."""
     findings: list[Finding] = []
     elements: dict[str, Element] = {}
     sources: dict[str, Document] = {}
     broken: set[str] = set()
     broken_targets: set[str] = set()
+    named = [in_text(item.text) for item in unread]
     for document in documents:
         element = validate(document, findings)
         if element is None:
+            named.append(in_tree(document.root))
             broken.update(_texts(document.root.get("id")))
             uses = document.root.get("uses")
             for item in uses.items if isinstance(uses, Sequence) else ():
@@ -148,7 +191,11 @@ def build(documents: Iterable[Document]) -> tuple[Architecture, list[Finding]]:
         sources[element.id] = document
     ordered = tuple(elements[key] for key in sorted(elements))
     return Architecture(
-        ordered, sources, frozenset(broken - elements.keys()), frozenset(broken_targets)
+        ordered,
+        sources,
+        frozenset(broken - elements.keys()),
+        frozenset(broken_targets),
+        gather(named),
     ), findings
 
 
@@ -198,8 +245,14 @@ def validate(document: Document, findings: list[Finding]) -> Element | None:
         element = model.model_validate(to_python(root))
     except ValidationError as error:
         element_id = _id_of(root)
-        for detail in error.errors():
-            findings.append(_schema_finding(document, model, kind, detail, element_id))
+        details = error.errors()
+        findings.extend(
+            _schema_finding(document, model, kind, detail, element_id)
+            if len(group) <= MOST_PER_FIELD
+            else _many(document, model, kind, group, element_id)
+            for group in _by_field(details)
+            for detail in (group if len(group) <= MOST_PER_FIELD else group[:1])
+        )
         return None
     assert isinstance(element, Element)
     if element.id in RESERVED_IDS:
@@ -217,6 +270,34 @@ def validate(document: Document, findings: list[Finding]) -> Element | None:
 
 
 RESERVED_IDS = frozenset({"index"})
+# More schema errors than this under one top-level field are most often one
+# mistake (a missing or mis-indented key line, e.g. 'uses:' deleted so that its
+# relations read as links): they are told as one finding.
+MOST_PER_FIELD = 2
+
+
+def _by_field(details: list[ErrorDetails]) -> list[list[ErrorDetails]]:
+    groups: dict[object, list[ErrorDetails]] = {}
+    for detail in details:
+        groups.setdefault(detail["loc"][0] if detail["loc"] else None, []).append(detail)
+    return list(groups.values())
+
+
+def _many(
+    document: Document,
+    model: type[Element],
+    kind: str,
+    group: list[ErrorDetails],
+    element_id: str | None,
+) -> Finding:
+    first = _schema_finding(document, model, kind, group[0], element_id)
+    name = group[0]["loc"][0]
+    return replace(
+        first,
+        message=f"{first.message} (and {len(group) - 1} more errors in '{name}')",
+        hint=f"if the lines of '{name}' from line {first.line} on belong to another field, "
+        "the line of its key is missing or indented wrongly",
+    )
 
 
 def _id_of(root: Mapping) -> str | None:

@@ -36,15 +36,16 @@ path:line:col: severity[rule-id]: message
 - **Errors** make `archatlas check` exit with status 1. **Warnings** do not,
   unless you pass `--strict` (see [Command line](cli.md)).
 
-!!! note "Fix errors from the top"
-    A document with a file or schema error (the first two groups below) is
-    left out of the architecture until it is fixed. archatlas does not
-    report references to its id as unknown, nor the elements it uses as
-    orphans, so one mistake gives one finding. Rules that count elements do
-    not see it either, though: a peer node with a schema error leaves its
-    organization without a peer
-    ([`member-without-peer`](#member-without-peer)). Fix the file and schema
-    errors first.
+!!! note "One mistake, one finding"
+    A document with a file, YAML or schema error (the first two groups
+    below) is left out of the architecture until it is fixed, and reported
+    once, in its own file. The ids written in it, its own and its
+    relations' targets, may exist: archatlas does not report references to
+    them as unknown, nor the elements it uses as used by nothing, nor a
+    ledger whose nodes it may hold as short of peers or of fault tolerance.
+    A mistyped relation target is reported once too: the element its "did
+    you mean" names gets no warning that nothing uses it. Fix the errors
+    from the top: the findings that remain are then the ones to read.
 
 Every example below is complete: save the files it shows in an empty
 folder and run `archatlas check architecture` from that folder to get the
@@ -56,9 +57,10 @@ GROUPS: dict[Group, tuple[str, str]] = {
     "files": (
         "Files",
         """
-These rules concern a file as a whole or its YAML syntax. A file-level
-problem stops the reading of the file: the documents before the one where
-it occurs are still read, the rest of the file is not.
+These rules concern a file as a whole or its YAML syntax. A file that
+cannot be read as text is not read at all. A YAML error leaves out the
+document it stands in: the documents before and after it (each starts at a
+line `---`) are read as usual.
 """,
     ),
     "schema": (

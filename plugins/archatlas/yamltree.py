@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 
 import yaml
@@ -27,6 +27,7 @@ from .load_rules import (
     YAML_TAG,
 )
 from .model_rules import WRONG_TYPE
+from .yaml_hints import syntax_hint
 
 try:  # libyaml is much faster; the pure-Python parser gives the same events
     from yaml import CSafeLoader as _Loader
@@ -294,14 +295,15 @@ class _Composer:
         done = self.stack.pop()
         node: Node
         if done.is_mapping:
-            node = Mapping(self._entries(done), done.pos)
+            node = Mapping(self._entries(done, root=not self.stack), done.pos)
         else:
             node = Sequence(tuple(done.items), done.pos)
         self.add(node, done.size, done.anchor)
 
-    def _entries(self, done: _Open) -> tuple[tuple[Scalar, Node], ...]:
+    def _entries(self, done: _Open, root: bool) -> tuple[tuple[Scalar, Node], ...]:
         entries: list[tuple[Scalar, Node]] = []
         seen: dict[str, Scalar] = {}
+        twice: list[tuple[Scalar, Scalar]] = []
         for key, value in zip(done.items[0::2], done.items[1::2], strict=True):
             if not isinstance(key, Scalar):
                 raise YamlError(
@@ -311,18 +313,12 @@ class _Composer:
                 )
             first = seen.get(key.text)
             if first is not None:
-                self.problems.append(
-                    Problem(
-                        DUPLICATE_KEY.id,
-                        key.pos,
-                        f"'{key.text}' is given twice in this mapping "
-                        f"(first at line {first.pos.line})",
-                        "keep one of them: YAML does not allow the same key twice",
-                    )
-                )
+                twice.append((key, first))
                 continue
             seen[key.text] = key
             entries.append((key, value))
+        if twice:
+            self.problems.append(_duplicates(twice, root))
         return tuple(entries)
 
     def alias(self, event: yaml.AliasEvent) -> None:
@@ -335,15 +331,111 @@ class _Composer:
         self.add(target[0], target[1], None)
 
 
-def parse_documents(text: str, limits: Limits) -> Iterator[ParsedDocument | Problem]:
+@dataclass(frozen=True, slots=True)
+class UnreadText:
+    """The text of a document that could not be read, or not whole (a problem in
+    it): lines from `first` on (1-based).
+
+    What it describes is lost, yet its text still tells which ids it may
+    hold: rules stay quiet about those, so that one mistake gives one finding."""
+
+    index: int
+    first: int
+    text: str
+
+
+# A line that starts a document: libyaml ends any value at such a line.
+_DOCUMENT_START = re.compile(r"---(?=[ \t]|$)")
+# The line breaks libyaml counts: positions of later documents must agree.
+_LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def _duplicates(twice: list[tuple[Scalar, Scalar]], root: bool) -> Problem:
+    """One finding for the keys given twice in one mapping: several at once are
+    most often two mappings run together, one mistake."""
+    kinds = [pair for pair in twice if pair[0].text == "kind"]
+    if root and kinds:
+        second, first = kinds[0]
+        return Problem(
+            DUPLICATE_KEY.id,
+            second.pos,
+            f"a second 'kind' in this document (the first is at line {first.pos.line}): "
+            "it describes two elements",
+            "start each element after a line '---'",
+        )
+    second, first = twice[0]
+    others = [f"'{key.text}'" for key, _ in twice[1:]]
+    also = ""
+    if others:
+        shown = ", ".join(others[:-1]) + " and " + others[-1] if len(others) > 1 else others[0]
+        also = f", and so {'are' if len(others) > 1 else 'is'} {shown}"
+    hint = "keep one of them: YAML does not allow the same key twice"
+    if others:
+        hint = "if two items of a list ran together, start the second with '- '; else " + hint
+    return Problem(
+        DUPLICATE_KEY.id,
+        second.pos,
+        f"'{second.text}' is given twice in this mapping (first at line {first.pos.line}){also}",
+        hint,
+    )
+
+
+def parse_documents(text: str, limits: Limits) -> Iterator[ParsedDocument | Problem | UnreadText]:
     """Yield each document of `text`, or the problems found in it.
 
-    A problem inside a document (a tag, a limit) skips that document only;
-    a syntax error ends the stream, keeping the documents before it.
+    A problem inside a document (a tag, a limit) skips that document only.
+    A syntax error skips the document it stands in: reading starts again at
+    the next line '---' after it, with the positions of the whole file.
+    """
+    lines: list[str] | None = None
+    first, index = 0, 0  # 0-based line the reading starts at; documents so far
+    while True:
+        source = text if first == 0 else "\n" * first + "".join(lines[first:])  # type: ignore[index]
+        stopped = yield from _parse_from(source, limits, first, index)
+        if stopped is None:
+            return
+        error_line, index, region = stopped
+        if lines is None:
+            lines = _split_lines(text)
+        restart = next(
+            (
+                number
+                for number in range(max(error_line, first + 1), len(lines))
+                if _DOCUMENT_START.match(lines[number])
+            ),
+            len(lines),
+        )
+        yield UnreadText(index, region + 1, "".join(lines[region:restart]))
+        if restart >= len(lines):
+            return
+        first, index = restart, index + 1
+
+
+def _split_lines(text: str) -> list[str]:
+    """The lines of `text` with their breaks, as libyaml counts them."""
+    lines, start = [], 0
+    for match in _LINE_BREAK.finditer(text):
+        lines.append(text[start : match.end()])
+        start = match.end()
+    if start < len(text):
+        lines.append(text[start:])
+    return lines
+
+
+def _parse_from(
+    text: str, limits: Limits, first: int, index: int
+) -> Generator[ParsedDocument | Problem | UnreadText, None, tuple[int, int, int] | None]:
+    """Yield the documents of `text`; on a syntax error, return its 0-based line,
+    the index of the document it stands in and the line that document starts at.
+
+    A document that ends without '...' is held until the next one starts: a
+    syntax error before that (a first key indented, then the next one not)
+    is in that same document, which is then not read.
     """
     composer = _Composer(limits)
     failed: Problem | None = None
-    index = 0
+    region = first  # where the current document's text starts
+    held: tuple[int, list[ParsedDocument | Problem | UnreadText]] | None = None
     try:
         for event in yaml.parse(text, Loader=_Loader):
             kind = type(event)
@@ -354,29 +446,57 @@ def parse_documents(text: str, limits: Limits) -> Iterator[ParsedDocument | Prob
                     failed = error.problem
             elif kind is yaml.DocumentStartEvent:
                 composer, failed = _Composer(limits), None
+                if held is not None:
+                    yield from held[1]
+                    held = None
             elif kind is yaml.DocumentEndEvent:
-                yield from composer.problems
+                end = event.end_mark.line if event.end_mark else region
+                # A document with a problem is left out, as one with schema errors.
+                items: list[ParsedDocument | Problem | UnreadText] = [*composer.problems]
                 if failed is not None:
-                    yield failed
+                    items.append(failed)
+                if failed is not None or composer.problems:
+                    items.append(UnreadText(index, region + 1, _lines(text, region, end + 1)))
                 else:
                     root = composer.root
-                    yield ParsedDocument(index, root[0] if root else None, root[1] if root else 0)
+                    items.append(
+                        ParsedDocument(index, root[0] if root else None, root[1] if root else 0)
+                    )
+                if getattr(event, "explicit", False):
+                    yield from items
+                else:
+                    held = (region, items)
                 index += 1
+                region = end
             elif failed is None:
                 try:
                     _feed(composer, event)
                 except YamlError as error:
                     failed = error.problem
+        if held is not None:
+            yield from held[1]
     except yaml.MarkedYAMLError as error:
-        yield from composer.problems
         problem = _syntax_problem(error, text)
+        if held is not None:  # the error is in the document held
+            yield problem
+            return (problem.pos.line - 1, index - 1, held[0])
+        yield from composer.problems
         if failed is not None:
             yield failed
         if failed is None or failed.rule != problem.rule:
             yield problem
+        return (problem.pos.line - 1, index, region)
     except yaml.reader.ReaderError as error:
+        if held is not None:
+            yield from held[1]
         yield from composer.problems
         yield _reader_problem(error, text)
+        yield UnreadText(index, region + 1, _lines(text, region, None))
+    return None
+
+
+def _lines(text: str, start: int, stop: int | None) -> str:
+    return "".join(_split_lines(text)[start:stop])
 
 
 def _feed(composer: _Composer, event: yaml.Event) -> None:
@@ -409,6 +529,8 @@ def _reader_problem(error: yaml.reader.ReaderError, text: str) -> Problem:
 
 def _syntax_problem(error: yaml.MarkedYAMLError, text: str) -> Problem:
     mark = error.problem_mark or error.context_mark
+    if "could not find expected ':'" in str(error.problem) and error.context_mark:
+        mark = error.context_mark  # where the line without a colon starts
     pos = Pos(mark.line + 1, mark.column + 1) if mark else Pos(1, 1)
     message = " ".join(part for part in (error.context, error.problem) if part)
     if "nesting depth" in message:  # libyaml's own limit, deeper than ours
@@ -418,9 +540,4 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str) -> Problem:
             "values are nested too deep for YAML to read",
             "flatten the structure; no field of the format nests this deep",
         )
-    lines = text.splitlines()
-    line = lines[pos.line - 1] if 0 < pos.line <= len(lines) else ""
-    hint = ""
-    if "\t" in line[: pos.col] or "tab" in message.lower():
-        hint = "YAML indents with spaces, never tabs"
-    return Problem(YAML_SYNTAX.id, pos, message or "invalid YAML", hint)
+    return Problem(YAML_SYNTAX.id, pos, message or "invalid YAML", syntax_hint(message, text, pos))

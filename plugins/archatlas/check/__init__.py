@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..findings import Finding, Severity
-from ..load import LoadLimits, display_path
+from ..load import Loaded, LoadLimits, display_path
 from ..model import Architecture, build
 from ..sources import SOURCES, Source
 from .dataflow import check_data_classification, check_declassification
@@ -24,7 +24,7 @@ from .ledgers import check_ledgers
 from .references import VERB_TARGETS, check_element_references, check_relations
 from .residency import check_residency
 
-__all__ = ["CHECKS", "VERB_TARGETS", "Result", "check", "check_directory"]
+__all__ = ["CHECKS", "VERB_TARGETS", "Result", "check", "check_directory", "check_loaded"]
 
 
 Check = Callable[[Architecture, Path], Iterator[Finding]]
@@ -60,11 +60,16 @@ def check_directory(
     relative to `base` (default: the current directory)."""
     with _without_cycle_collection():
         loaded = source.read((root,), limits, base)
-        architecture, schema_findings = build(loaded.documents)
-        findings = [*loaded.findings, *schema_findings, *check(architecture, root)]
-        findings = apply_acceptances(architecture, findings)
+        return check_loaded(loaded, root, display_path(root, base))
+
+
+def check_loaded(loaded: Loaded, root: Path, shown_root: str = ".") -> Result:
+    """Validate and check what a source read from `root` (shown as `shown_root`)."""
+    architecture, schema_findings = build(loaded.documents, loaded.unread)
+    findings = [*loaded.findings, *schema_findings, *check(architecture, root)]
+    findings = apply_acceptances(architecture, findings)
     ordered = tuple(sorted(findings, key=lambda f: f.sort_key))
-    return Result(architecture, ordered, loaded.files, display_path(root, base))
+    return Result(architecture, ordered, loaded.files, shown_root)
 
 
 @contextmanager

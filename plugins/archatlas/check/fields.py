@@ -21,6 +21,7 @@ from .fields_rules import (
     SINGLE_REPLICA,
     UNSAFE_LINK,
 )
+from .references import VERB_TARGETS
 
 CONNECTED_KINDS = frozenset({"actor", "service", "vendor", "datastore", "datalake", "ledger"})
 IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
@@ -160,8 +161,14 @@ def _single_replicas(
 
 
 def check_orphans(arch: Architecture, root: Path) -> Iterator[Finding]:
+    # Relations whose target is lost (a deleted 'to:' line) may point at any
+    # element their verb accepts: each has its own finding already.
+    lost = arch.possible.open_verbs
+    lost_kinds = {kind for verb in lost if verb in VERB_TARGETS for kind in VERB_TARGETS[verb]}
+    lost_any = any(verb not in VERB_TARGETS for verb in lost)
     for element in arch.elements:
-        used = arch.used_by(element.id) or element.id in arch.broken_targets
+        used = arch.used_by(element.id) or arch.may_be_used(element.id)
+        used = used or lost_any or element.kind in lost_kinds
         if element.kind in CONNECTED_KINDS and not element.uses and not used:
             yield finding(
                 ORPHAN_ELEMENT,

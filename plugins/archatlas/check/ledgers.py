@@ -68,6 +68,7 @@ def _nodes_of(arch: Architecture, ledger: Ledger) -> list[LedgerNode]:
 def _channel_members(arch: Architecture, ledger: Ledger) -> Iterator[Finding]:
     organizations = [org.id for org in ledger.organizations]
     peers = {node.organization for node in _nodes_of(arch, ledger) if node.role == "peer"}
+    lost_nodes = arch.may_have_more(ledger.id, "ledger-node")  # its own finding tells why
     reported: set[str] = set()
     for c_index, channel in enumerate(ledger.channels):
         for m_index, member in enumerate(channel.members):
@@ -76,7 +77,7 @@ def _channel_members(arch: Architecture, ledger: Ledger) -> Iterator[Finding]:
                 yield unknown_member(
                     UNKNOWN_ORGANIZATION, at, member, ledger, organizations, ledger.id
                 )
-            elif member not in peers and member not in reported:
+            elif member not in peers and member not in reported and not lost_nodes:
                 reported.add(member)
                 yield finding(
                     MEMBER_WITHOUT_PEER,
@@ -105,7 +106,7 @@ def tolerated_failures(consensus: str, nodes: int) -> int:
 
 
 def _fault_tolerance(arch: Architecture, ledger: Ledger) -> Iterator[Finding]:
-    if ledger.consensus not in QUORUMS:
+    if ledger.consensus not in QUORUMS or arch.may_have_more(ledger.id, "ledger-node"):
         return
     role, divisor = QUORUMS[ledger.consensus]
     count = sum(1 for node in _nodes_of(arch, ledger) if node.role == role)

@@ -44,8 +44,8 @@ def _reference(
     arch: Architecture, at: Location, field: str, target_id: str, kind: str, source: str
 ) -> Iterator[Finding]:
     target = arch.get(target_id)
-    if target is None and target_id in arch.broken:
-        return  # its own schema error is reported
+    if target is None and arch.may_exist(target_id, kind):
+        return  # its document's own finding is reported
     if target is None:
         candidates = [element.id for element in arch.of_kind(kind)]
         yield finding(
@@ -131,8 +131,8 @@ def _relation(
         return arch.locate(source.id, "uses", index, *field)
 
     target = arch.get(relation.to)
-    if target is None and relation.to in arch.broken:
-        return  # its own schema error is reported
+    if target is None and arch.may_exist(relation.to):
+        return  # its document's own finding is reported
     if target is None:
         yield finding(
             UNKNOWN_REFERENCE,

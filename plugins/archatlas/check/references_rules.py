@@ -45,9 +45,7 @@ architecture/payments.yaml:6:8: error[unknown-reference]: owner: no team has the
     hint: known team ids: payments
 architecture/payments.yaml:8:9: error[unknown-reference]: uses: no element has the id 'payments-dbb' (did you mean 'payments-db'?)
     hint: add the element, or correct the id
-architecture/payments.yaml:12:5: warning[orphan-element]: nothing uses 'payments-db' and it uses nothing
-    hint: add the relations that connect it, or remove it
-3 elements in 1 file: 2 errors, 1 warning
+3 elements in 1 file: 2 errors, 0 warnings
 """,
             outro="""
 The site build (`mkdocs build`) reports with this rule a hand-written page
