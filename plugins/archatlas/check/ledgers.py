@@ -10,7 +10,7 @@ from ..format import Datalake, Element, Ledger, LedgerNode
 from ..model import Architecture
 from .ledgers_rules import DUPLICATE_MEMBER, MEMBER_WITHOUT_PEER, NO_FAULT_TOLERANCE
 from .references import unknown_member
-from .references_rules import UNKNOWN_ORGANIZATION
+from .references_rules import NOT_CHANNEL_MEMBER, UNKNOWN_ORGANIZATION
 
 
 def check_ledgers(arch: Architecture, root: Path) -> Iterator[Finding]:
@@ -30,6 +30,7 @@ def check_ledgers(arch: Architecture, root: Path) -> Iterator[Finding]:
                 path=("channels", index, "members"),
             )
         yield from _fault_tolerance(arch, ledger)
+        yield from _memberless_channels(arch, ledger)
     for lake in arch.of_kind("datalake"):
         assert isinstance(lake, Datalake)
         yield from _duplicate_members(arch, lake, "datasets", [d.id for d in lake.datasets])
@@ -117,5 +118,37 @@ def _fault_tolerance(arch: Architecture, ledger: Ledger) -> Iterator[Finding]:
             arch.locate(ledger.id, "consensus"),
             f"{ledger.consensus} with {plural(count, role + ' node')} tolerates no failure",
             f"run at least {needed} {role} nodes so that one may fail",
+            ledger.id,
+        )
+
+
+def _memberless_channels(arch: Architecture, ledger: Ledger) -> Iterator[Finding]:
+    """A channel that lists no members, and relations that sign on it as a member:
+    one finding at the channel (its 'members' line is most likely what is missing),
+    not one at each relation."""
+    for index, channel in enumerate(ledger.channels):
+        if channel.members:
+            continue
+        signing = [
+            (user, relation)
+            for user, relation in arch.used_by(ledger.id)
+            if relation.channel == channel.id and relation.organization is not None
+        ]
+        if not signing:
+            continue
+        user, relation = signing[0]
+        where = arch.locate(user.id, "uses", user.uses.index(relation), "organization")
+        organizations = sorted({str(relation.organization) for _, relation in signing})
+        yield finding(
+            NOT_CHANNEL_MEMBER,
+            arch.locate(ledger.id, "channels", index, "id"),
+            f"channel '{channel.id}' of ledger '{ledger.id}' lists no members, and "
+            + (
+                f"{len(signing)} relations sign on it as one "
+                f"(the first as '{relation.organization}' at {where})"
+                if len(signing) > 1
+                else f"a relation signs on it as '{relation.organization}' at {where}"
+            ),
+            f"list its members: members: [{', '.join(organizations)}]",
             ledger.id,
         )

@@ -208,7 +208,8 @@ def _ledger_relation(
             organizations,
             source,
         )
-    elif channel is not None and relation.organization not in channel.members:
+    elif channel is not None and channel.members and relation.organization not in channel.members:
+        # (A channel that lists no members is one finding, at the channel: ledgers.py.)
         yield finding(
             NOT_CHANNEL_MEMBER,
             at("organization"),

@@ -297,7 +297,9 @@ NOT_CHANNEL_MEMBER = Rule(
     doc="""
 A relation to a `ledger` that names both a `channel` and an `organization`,
 where the organization is not a member of that channel: its identity could
-not sign transactions on it.
+not sign transactions on it. When the channel lists no members at all, its
+`members` line is the likely mistake: one finding, at the channel, names the
+relations' organizations.
 """,
     examples=(
         Example(
