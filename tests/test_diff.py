@@ -48,7 +48,7 @@ GITLAB_CI = ROOT / "docs" / "examples" / "gitlab-ci.yml"
 PRE_COMMIT_HOOKS = ROOT / ".pre-commit-hooks.yaml"
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-GREEN, RED, AMBER = "#2e7d32", "#c62828", "#f9a825"
+GREEN, RED, AMBER, PURPLE = "#2e7d32", "#c62828", "#f9a825", "#6a1b9a"
 SVG_NS = "{http://www.w3.org/2000/svg}"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 NO_CHANGE = "No change to the architecture."
@@ -369,6 +369,8 @@ EXPECTED_DIFF: dict[str, Any] = {
     ],
     "findings_introduced": [],
     "findings_fixed": [],
+    "invalid_in_head": [],
+    "now_valid": [],
 }
 
 
@@ -396,9 +398,15 @@ def expected_tables(data: dict[str, Any]) -> dict[str, list[list[str]]]:
         where = f"`{item['path']}:{item['line']}:{item['col']}`"
         return [item["severity"], f"`{item['rule']}`", where, item["message"]]
 
+    def invalid(item: dict[str, Any]) -> list[list[str]]:
+        name = f"{item['name']} (`{item['id']}`)"
+        return [[name, item["kind"], *finding(f)[1:]] for f in item["findings"]]
+
     sections = {
         "Added": [element(item) for item in data["added"]],
         "Removed": [element(item) for item in data["removed"]],
+        "Invalid in head": [row for item in data["invalid_in_head"] for row in invalid(item)],
+        "Now valid": [element(item) for item in data["now_valid"]],
         "Changed": [
             [
                 f"{item['name']} (`{item['id']}`)",
@@ -522,6 +530,8 @@ def test_moving_and_reordering_documents_is_no_change(tmp_path: Path) -> None:
         "added",
         "removed",
         "changed",
+        "invalid_in_head",
+        "now_valid",
         "relations_added",
         "relations_removed",
         "findings_introduced",
@@ -615,16 +625,19 @@ def one_file(files: dict[str, str]) -> str:
 @pytest.mark.parametrize("broken", ["yaml-syntax", "unknown-field"])
 def test_broken_base_still_diffs(tmp_path: Path, broken: str) -> None:
     if broken == "yaml-syntax":
-        # One file holds everything, and its first line opens a bracket: nothing loads.
+        # One file holds everything, and its first line opens a bracket: the first
+        # document (the team) is not read, the others are.
         base = {"architecture/all.yaml": one_file(BASE).replace("kind: team", "kind: [team")}
         head = {"architecture/all.yaml": one_file(HEAD | {"architecture/shop.yaml": SHOP})}
-        broken_path, expected_added = "architecture/all.yaml", HEAD_IDS
+        broken_path, now_valid = "architecture/all.yaml", {"core"}
+        added, removed = {"new-worker"}, {"old-worker"}
     else:
         # The service's replicas one level too high: a schema error drops it.
         services = SERVICES.replace("    uses:\n", "    replicas: 2\n    uses:\n", 1)
         base = BASE | {"architecture/services.yaml": services}
         head = {"architecture/services.yaml": SERVICES}
-        broken_path, expected_added = "architecture/services.yaml", {"api"}
+        broken_path, now_valid = "architecture/services.yaml", {"api"}
+        added, removed = set(), set()
     repo = history(tmp_path / "repo", base, head)
     git(repo, "checkout", "-q", "main")
     assert archatlas(repo, "check").returncode == 1
@@ -634,14 +647,103 @@ def test_broken_base_still_diffs(tmp_path: Path, broken: str) -> None:
     done = archatlas(repo, "diff", "main", "feature", "--fail-on-new-errors")
     assert done.returncode == 0, done.stderr
     data = diff_json(repo, "main", "feature")
-    assert {item["id"] for item in data["added"]} == expected_added
-    assert data["removed"] == []
+    # Invalid in the base, valid in the head: now valid, not added.
+    assert {item["id"] for item in data["now_valid"]} == now_valid
+    assert {item["id"] for item in data["added"]} == added
+    assert {item["id"] for item in data["removed"]} == removed
+    assert data["invalid_in_head"] == []
     fixed = [(item["rule"], item["path"]) for item in data["findings_fixed"]]
     assert (broken, broken_path) in fixed
+    (why,) = [f for item in data["now_valid"] for f in item["findings"]]
+    assert (why["rule"], why["path"]) == (broken, broken_path)
     assert data["findings_introduced"] == []
+    # The relations of an element now valid are not new.
+    assert all(item["from"] not in now_valid for item in data["relations_added"])
     assert tables(done.stdout) == expected_tables(data)
-    shown = {row[0].rsplit("(`", 1)[1].removesuffix("`)") for row in tables(done.stdout)["Added"]}
-    assert shown == expected_added
+    rows = tables(done.stdout)["Now valid"]
+    assert {row[0].rsplit("(`", 1)[1].removesuffix("`)") for row in rows} == now_valid
+    assert "now valid" in counts_line(done.stdout)
+
+
+# A typo in a field: the service's document fails its schema in the head.
+REPLICA_TYPO = SERVICES_AFTER.replace("replicas: 4", "replica: 4")
+
+
+def test_an_element_invalid_in_head_is_not_removed(tmp_path: Path) -> None:
+    repo = history(tmp_path / "repo", BASE, {"architecture/services.yaml": REPLICA_TYPO})
+    text = (repo / "architecture/services.yaml").read_text()
+    line, col = position(text, "replica: 4")
+    done = archatlas(repo, "diff", "main", "feature", "--fail-on-new-errors")
+    assert done.returncode == 1  # the head introduces an error
+    markdown = done.stdout
+    # Its relations are not compared: neither removed nor added.
+    assert counts_line(markdown) == (
+        "1 element added, 1 removed, 0 changed, 1 invalid in head; "
+        "0 relations added, 0 removed; 1 finding introduced, 0 fixed"
+    )
+    found = tables(markdown)
+    message = "'replica' is not a field of runtime (did you mean 'replicas'?)"
+    assert found["Invalid in head"] == [
+        [
+            "Orders API (`api`)",
+            "service",
+            "`unknown-field`",
+            f"`architecture/services.yaml:{line}:{col}`",
+            message,
+        ]
+    ]
+    assert found["Removed"] == [["Old Worker (`old-worker`)", "service", "shop"]]
+    assert "Relations removed" not in found
+    assert "in the head their documents fail" in markdown
+
+    data = diff_json(repo, "main", "feature")
+    (invalid,) = data["invalid_in_head"]
+    assert {k: invalid[k] for k in ("id", "kind", "name", "system")} == {
+        "id": "api",
+        "kind": "service",
+        "name": "Orders API",
+        "system": "shop",
+    }
+    assert [(f["rule"], f["line"], f["col"], f["message"]) for f in invalid["findings"]] == [
+        ("unknown-field", line, col, message)
+    ]
+    assert all(item["from"] != "api" for item in data["relations_removed"])
+    assert tables(markdown) == expected_tables(data)
+
+    # The fix, the other way round: the element is valid again, not added.
+    git(repo, "checkout", "-q", "-b", "fix")
+    write_files(repo, {"architecture/services.yaml": SERVICES_AFTER})
+    commit(repo, "fix the typo")
+    fixed = diff_json(repo, "feature", "fix")
+    assert [item["id"] for item in fixed["now_valid"]] == ["api"]
+    assert fixed["added"] == fixed["relations_added"] == fixed["invalid_in_head"] == []
+    assert [f["rule"] for f in fixed["findings_fixed"]] == ["unknown-field"]
+
+
+def test_a_yaml_error_in_head_is_invalid_not_removed(tmp_path: Path) -> None:
+    # The worker's `name` indented under its `id`: a YAML error in its document
+    # only; the api before it in the file is read.
+    broken = SERVICES.replace("    name: Old Worker\n", "      name: Old Worker\n")
+    assert broken != SERVICES
+    repo = history(tmp_path / "repo", BASE, {"architecture/services.yaml": broken})
+    data = diff_json(repo, "main", "feature")
+    assert data["removed"] == []
+    assert [item["id"] for item in data["invalid_in_head"]] == ["old-worker"]
+    ((rule, path),) = [(f["rule"], f["path"]) for f in data["invalid_in_head"][0]["findings"]]
+    assert (rule, path) == ("yaml-syntax", "architecture/services.yaml")
+    assert data["relations_removed"] == []
+    assert data["changed"] == []
+
+
+@needs_dot
+def test_diff_svg_draws_an_invalid_element_as_invalid_not_removed(tmp_path: Path) -> None:
+    repo = history(tmp_path / "repo", BASE, {"architecture/services.yaml": REPLICA_TYPO})
+    done = archatlas(repo, "diff", "main", "feature", "--image", "diff.svg")
+    assert done.returncode == 0, done.stderr
+    nodes = svg_nodes(ET.fromstring((repo / "diff.svg").read_text(encoding="utf-8")))
+    assert (PURPLE, True) in node_strokes(nodes["api"])
+    assert not {colour for colour, _ in node_strokes(nodes["api"])} & {RED, GREEN}
+    assert (RED, True) in node_strokes(nodes["old-worker"])
 
 
 @needs_dot

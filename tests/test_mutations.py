@@ -14,7 +14,6 @@ from __future__ import annotations
 import importlib.util
 import sys
 import time
-from pathlib import Path
 from types import ModuleType
 
 import pytest

@@ -40,6 +40,15 @@ class RelationChange:
     relation: Relation
 
 
+@dataclass(frozen=True, slots=True)
+class InvalidElement:
+    """An element valid on one side whose document fails (YAML or schema) on the
+    other: neither removed nor added, and its relations are not compared."""
+
+    element: Element  # as it is on the side where it is valid
+    findings: tuple[Finding, ...]  # on the other side: why it is invalid there
+
+
 @dataclass(frozen=True)
 class Diff:
     added: tuple[Element, ...]
@@ -49,11 +58,21 @@ class Diff:
     relations_removed: tuple[RelationChange, ...]
     findings_introduced: tuple[Finding, ...]
     findings_fixed: tuple[Finding, ...]
+    invalid: tuple[InvalidElement, ...] = ()  # valid in base, invalid in head
+    now_valid: tuple[InvalidElement, ...] = ()  # invalid in base, valid in head
 
     @property
     def is_empty(self) -> bool:
         return not any(
-            (self.added, self.removed, self.changed, self.relations_added, self.relations_removed)
+            (
+                self.added,
+                self.removed,
+                self.changed,
+                self.relations_added,
+                self.relations_removed,
+                self.invalid,
+                self.now_valid,
+            )
         )
 
     @property
@@ -64,23 +83,47 @@ class Diff:
 def compare(base: Result, head: Result) -> Diff:
     before = base.architecture.by_id
     after = head.architecture.by_id
+    invalid = invalid_in(head, before.keys() - after.keys())
+    now_valid = invalid_in(base, after.keys() - before.keys())
     changed = []
     for element_id in sorted(before.keys() & after.keys()):
         fields = field_changes(before[element_id], after[element_id])
         if fields:
             changed.append(ElementChange(after[element_id], tuple(fields)))
-    relations_before = _relations(base.architecture.elements)
-    relations_after = _relations(head.architecture.elements)
+    relations_before = _relations(e for e in base.architecture.elements if e.id not in invalid)
+    relations_after = _relations(e for e in head.architecture.elements if e.id not in now_valid)
     findings_before = _findings(base)
     findings_after = _findings(head)
     return Diff(
-        added=tuple(after[i] for i in sorted(after.keys() - before.keys())),
-        removed=tuple(before[i] for i in sorted(before.keys() - after.keys())),
+        added=tuple(after[i] for i in sorted(after.keys() - before.keys() - now_valid)),
+        removed=tuple(before[i] for i in sorted(before.keys() - after.keys() - invalid)),
         changed=tuple(changed),
         relations_added=_pick(relations_after, relations_after.keys() - relations_before.keys()),
         relations_removed=_pick(relations_before, relations_before.keys() - relations_after.keys()),
         findings_introduced=_pick_findings(findings_after, findings_before),
         findings_fixed=_pick_findings(findings_before, findings_after),
+        invalid=tuple(InvalidElement(before[i], findings_about(head, i)) for i in sorted(invalid)),
+        now_valid=tuple(
+            InvalidElement(after[i], findings_about(base, i)) for i in sorted(now_valid)
+        ),
+    )
+
+
+def invalid_in(side: Result, ids: Iterable[str]) -> set[str]:
+    """The `ids` that a document of `side` gives, which its YAML or schema errors
+    kept out of the model: there, yet invalid."""
+    return {element_id for element_id in ids if side.architecture.left_out(element_id)}
+
+
+def findings_about(side: Result, element_id: str) -> tuple[Finding, ...]:
+    """The findings that tell why `element_id` is invalid on `side`: its schema
+    errors, or those within the text of its document that YAML could not read."""
+    places = [place[1:] for place in side.architecture.possible.places if place[0] == element_id]
+    return tuple(
+        item
+        for item in side.open_findings
+        if item.element == element_id
+        or any(item.path == path and first <= item.line <= last for path, first, last in places)
     )
 
 

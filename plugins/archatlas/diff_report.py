@@ -11,16 +11,18 @@ from .findings import Finding, plural
 from .report import OutputFormat, finding_data, output_formats
 
 if TYPE_CHECKING:  # the command line reads the formats before it diffs anything
-    from .diff import Diff, RelationChange
+    from .diff import Diff, InvalidElement, RelationChange
     from .format import Element
 
 NOT_SET = "—"
 
 
 def summary(diff: Diff) -> str:
+    invalid = f", {len(diff.invalid):,} invalid in head" if diff.invalid else ""
+    now_valid = f", {len(diff.now_valid):,} now valid" if diff.now_valid else ""
     return (
         f"{plural(len(diff.added), 'element')} added, {len(diff.removed):,} removed, "
-        f"{len(diff.changed):,} changed; "
+        f"{len(diff.changed):,} changed{invalid}{now_valid}; "
         f"{plural(len(diff.relations_added), 'relation')} added, "
         f"{len(diff.relations_removed):,} removed; "
         f"{plural(len(diff.findings_introduced), 'finding')} introduced, "
@@ -68,7 +70,29 @@ def _finding_row(item: Finding) -> list[str]:
     ]
 
 
+def _invalid_rows(items: Iterable[InvalidElement]) -> list[list[str]]:
+    """One row per finding that tells why the element is invalid."""
+    rows = []
+    for item in items:
+        name = f"{_cell(item.element.title)} (`{item.element.id}`)"
+        for found in item.findings or (None,):
+            rows.append(
+                [name, item.element.kind]
+                + (_finding_row(found)[1:] if found else [NOT_SET, NOT_SET, NOT_SET])
+            )
+    return rows
+
+
 ELEMENT_HEADER = ["Element", "Kind", "System"]
+INVALID_HEADER = ["Element", "Kind", "Rule", "Where", "Message"]
+# What the reader is told under a section's title.
+NOTES = {
+    "Invalid in head": "These elements exist in the base; in the head their documents fail "
+    "to read or validate, for the reasons given. They are not removed: their fields and "
+    "relations are compared again once they are valid.",
+    "Now valid": "These elements exist in the head; in the base their documents failed, for "
+    "the reasons listed under *Findings fixed*. Their fields and relations are not compared.",
+}
 RELATION_HEADER = ["From", "As", "To", "Protocol", "Data", "Detail"]
 FINDING_HEADER = ["Severity", "Rule", "Where", "Message"]
 
@@ -88,6 +112,8 @@ def _sections(diff: Diff) -> list[tuple[str, list[str], list[list[str]]]]:
     return [
         ("Added", ELEMENT_HEADER, [_element_row(e) for e in diff.added]),
         ("Removed", ELEMENT_HEADER, [_element_row(e) for e in diff.removed]),
+        ("Invalid in head", INVALID_HEADER, _invalid_rows(diff.invalid)),
+        ("Now valid", ELEMENT_HEADER, [_element_row(item.element) for item in diff.now_valid]),
         ("Changed", ["Element", "Field", "Before", "After"], changes),
         ("Relations added", RELATION_HEADER, [_relation_row(r) for r in diff.relations_added]),
         ("Relations removed", RELATION_HEADER, [_relation_row(r) for r in diff.relations_removed]),
@@ -107,7 +133,8 @@ def as_markdown(diff: Diff, base: str, head: str) -> str:
     lines += [f"**{summary(diff)}.**", ""]
     for title, header, rows in _sections(diff):
         if rows:
-            lines += [f"### {title}", "", *_table(header, rows)]
+            note = [NOTES[title], ""] if title in NOTES else []
+            lines += [f"### {title}", "", *note, *_table(header, rows)]
     return "\n".join(lines)
 
 
@@ -123,6 +150,10 @@ def _element_data(element: Element) -> dict[str, Any]:
 def _relation_data(change: RelationChange) -> dict[str, Any]:
     data = change.relation.model_dump(by_alias=True, exclude_none=True, exclude_defaults=True)
     return {"from": change.source, **data, "as": change.relation.verb or "uses"}
+
+
+def _invalid_data(item: InvalidElement) -> dict[str, Any]:
+    return {**_element_data(item.element), "findings": [finding_data(f) for f in item.findings]}
 
 
 def as_json(diff: Diff, base: str, head: str) -> str:
@@ -141,6 +172,8 @@ def as_json(diff: Diff, base: str, head: str) -> str:
             }
             for change in diff.changed
         ],
+        "invalid_in_head": [_invalid_data(item) for item in diff.invalid],
+        "now_valid": [_invalid_data(item) for item in diff.now_valid],
         "relations_added": [_relation_data(c) for c in diff.relations_added],
         "relations_removed": [_relation_data(c) for c in diff.relations_removed],
         "findings_introduced": [finding_data(f) for f in diff.findings_introduced],

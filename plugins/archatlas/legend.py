@@ -35,6 +35,7 @@ STATUS_MEANINGS: dict[Status, str] = {
     "added": "added by the change",
     "removed": "removed by the change",
     "changed": "changed by the change",
+    "invalid": "invalid after the change (drawn as before it): see its findings",
     "unchanged": "",
 }
 SWATCH = 'class="archatlas-swatch" aria-hidden="true"'
@@ -77,7 +78,7 @@ def legend(view: View) -> Legend:
             items.append(LegendItem(_line("sync", UNCLASSIFIED), "no classification declared"))
     elif len(data) == 1 and (only := next(iter(data))):
         notes.append(f"Every relation drawn carries {only} data.")
-    for status in ("added", "removed", "changed"):
+    for status in ("added", "removed", "changed", "invalid"):
         if any(node.status == status for node in view.nodes):
             items.append(LegendItem(_card(STATUS_CARD[status]), STATUS_MEANINGS[status]))
     titles = {node.id: node.label for node in view.nodes}
@@ -115,6 +116,7 @@ def _line(style: EdgeStyle, colour: str | None = None) -> str:
 
 def _card(style: CardStyle) -> str:
     dashed = ' stroke-dasharray="4 2"' if "DASHED" in style.outline else ""
+    dashed = ' stroke-dasharray="1 2"' if "DOTTED" in style.outline else dashed
     return (
         f'<svg {SWATCH} width="32" height="14" viewBox="0 0 32 14">'
         f'<rect x="1" y="1" width="30" height="12" rx="3" fill="{style.fill}" '

@@ -61,6 +61,11 @@ class Architecture:
             if (meant := closest(relation.to, self.by_id)) is not None
         )
 
+    def left_out(self, element_id: str) -> bool:
+        """Whether a document left out of the model (by its YAML or its schema)
+        gives `element_id` as an id: the element may be there, invalid."""
+        return element_id in self.broken or element_id in self.possible.ids
+
     def may_have_more(self, element_id: str, part_kind: str) -> bool:
         """Whether the parts of `element_id` that rules count (a ledger's nodes,
         of `part_kind`) may be short: a document left out names it, or is of
@@ -173,7 +178,7 @@ def build(
     sources: dict[str, Document] = {}
     broken: set[str] = set()
     broken_targets: set[str] = set()
-    named = [in_text(item.text) for item in unread]
+    named = [in_text(item.text, item.path, item.first) for item in unread]
     for document in documents:
         element = validate(document, findings)
         if element is None:

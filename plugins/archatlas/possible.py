@@ -33,6 +33,8 @@ class Possible:
     # what is counted of x (its nodes) may be short.
     named: frozenset[str] = frozenset()
     kinds: frozenset[str | None] = frozenset()  # of those documents (None: unreadable)
+    # (id, path, first line, last line) of each id read from a document's text.
+    places: tuple[tuple[str, str, int, int], ...] = ()
 
     def may_exist(self, element_id: str, kind: str | None = None) -> bool:
         """Whether `element_id` (of `kind`, when the reference says) may be
@@ -55,10 +57,12 @@ class _Named:
     kind: str | None
     open_verbs: tuple[str | None, ...]
     named: frozenset[str]
+    place: tuple[str, int, int] | None = None  # path, first and last line of the text
 
 
-def in_text(text: str) -> _Named:
-    """What a document's text names, read line by line whatever its YAML."""
+def in_text(text: str, path: str = "", first: int = 1) -> _Named:
+    """What a document's text (in `path` from line `first`) names, read line by
+    line whatever its YAML."""
     fields: dict[str, list[str]] = {"id": [], "to": [], "as": [], "kind": []}
     named: set[str] = set()
     for match in _FIELD.finditer(text):
@@ -68,8 +72,15 @@ def in_text(text: str) -> _Named:
     # More verbs than targets: a relation lost its 'to' line.
     lost = tuple(fields["as"]) if len(fields["as"]) > len(fields["to"]) else ()
     kind = fields["kind"][0] if fields["kind"] else None
+    place = (path, first, first + text.count("\n"))
     return _Named(
-        tuple(fields["id"]), tuple(fields["to"]), not fields["id"], kind, lost, frozenset(named)
+        tuple(fields["id"]),
+        tuple(fields["to"]),
+        not fields["id"],
+        kind,
+        lost,
+        frozenset(named),
+        place,
     )
 
 
@@ -136,9 +147,12 @@ def gather(named: Iterable[_Named]) -> Possible:
     open_verbs: set[str | None] = set()
     values: set[str] = set()
     kinds: set[str | None] = set()
+    places: list[tuple[str, str, int, int]] = []
     for item in named:
         values.update(item.named)
         kinds.add(item.kind)
+        if item.place is not None:
+            places.extend((element_id, *item.place) for element_id in item.ids)
         ids.update(item.ids)
         targets.update(item.targets)
         open_verbs.update(item.open_verbs)
@@ -151,4 +165,5 @@ def gather(named: Iterable[_Named]) -> Possible:
         frozenset(open_verbs),
         frozenset(values),
         frozenset(kinds),
+        tuple(places),
     )

@@ -305,11 +305,13 @@ class CardStyle(NamedTuple):
     outline: str = "ROUNDED"  # the table's STYLE
 
 
-# Diff views: green for added, red and dashed for removed, amber for changed.
+# Diff views: green for added, red and dashed for removed, amber for changed,
+# purple and dotted for invalid in the head (drawn as in the base).
 STATUS_CARD: dict[Status, CardStyle] = {
     "added": CardStyle("#2E7D32", "#E8F5E9", 3),
     "removed": CardStyle("#C62828", "#FFEBEE", 3, "ROUNDED,DASHED"),
     "changed": CardStyle("#F9A825", "#FFF8E1", 3),
+    "invalid": CardStyle("#6A1B9A", "#F3E5F5", 3, "ROUNDED,DOTTED"),
 }
 PLAIN_CARD = CardStyle(CARD_BORDER, CARD_FILL, 1)
 STATUS_EDGE = {

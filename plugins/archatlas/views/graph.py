@@ -34,7 +34,8 @@ MAX_NODES = 60  # above this a view collapses to systems
 # a transaction or query on a ledger; member: a node's place in its network
 # (no arrow); consensus: replication among a ledger's ordering nodes.
 EdgeStyle = Literal["sync", "async", "ledger", "member", "consensus"]
-Status = Literal["unchanged", "added", "removed", "changed"]
+# "invalid": valid in the base, its document fails in the head (drawn as in the base).
+Status = Literal["unchanged", "added", "removed", "changed", "invalid"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -454,10 +455,16 @@ def _group_node(arch: Architecture, group: str, count: int) -> ViewNode:
 
 def diff_view(base: Architecture, head: Architecture, changed: Iterable[str]) -> View:
     """Added, removed and changed elements with their neighbours, drawn from the
-    union of both models so that the picture does not reshuffle between sides."""
+    union of both models so that the picture does not reshuffle between sides.
+
+    An element whose document fails on one side (diff.invalid_in) is neither
+    added nor removed: invalid in the head, or changed when it is valid again."""
     added = head.by_id.keys() - base.by_id.keys()
     removed = base.by_id.keys() - head.by_id.keys()
-    touched = added | removed | set(changed)
+    invalid = {element_id for element_id in removed if head.left_out(element_id)}
+    now_valid = {element_id for element_id in added if base.left_out(element_id)}
+    added, removed = added - now_valid, removed - invalid
+    touched = added | removed | invalid | now_valid | set(changed)
     chosen = set(touched)
     for element_id in touched:
         for arch in (base, head):
@@ -471,6 +478,8 @@ def diff_view(base: Architecture, head: Architecture, changed: Iterable[str]) ->
             return "added"
         if element_id in removed:
             return "removed"
+        if element_id in invalid:
+            return "invalid"
         return "changed" if element_id in touched else "unchanged"
 
     nodes = []
@@ -479,7 +488,7 @@ def diff_view(base: Architecture, head: Architecture, changed: Iterable[str]) ->
         element = arch.by_id[element_id]
         node = element_node(arch, element, cluster_for(arch, element))
         nodes.append(replace(node, status=status(element_id)))
-    edges = _diff_edges(base, head, chosen)
+    edges = _diff_edges(base, head, chosen, invalid | now_valid)
     view = View("diff", "Architecture changes", tuple(nodes), edges, ())
     clusters = view_clusters(head, view.nodes) + tuple(
         c for c in view_clusters(base, view.nodes) if head.get(c.id) is None
@@ -487,7 +496,12 @@ def diff_view(base: Architecture, head: Architecture, changed: Iterable[str]) ->
     return replace(view, clusters=clusters)
 
 
-def _diff_edges(base: Architecture, head: Architecture, chosen: set[str]) -> tuple[ViewEdge, ...]:
+def _diff_edges(
+    base: Architecture, head: Architecture, chosen: set[str], unread: set[str]
+) -> tuple[ViewEdge, ...]:
+    """The edges of both sides; those of an element invalid on one side are
+    drawn as the other side has them, neither added nor removed."""
+
     def edges(arch: Architecture) -> dict[tuple[str, ...], ViewEdge]:
         found: dict[tuple[str, ...], ViewEdge] = {}
         for element in arch.elements:
@@ -499,8 +513,10 @@ def _diff_edges(base: Architecture, head: Architecture, chosen: set[str]) -> tup
         return found
 
     before, after = edges(base), edges(head)
-    result = [
-        replace(after[key], status="added" if key not in before else "unchanged") for key in after
+    new = [key for key in after if key not in before and key[0] not in unread]
+    result = [replace(after[key], status="added" if key in new else "unchanged") for key in after]
+    result += [
+        replace(before[key], status="unchanged" if key[0] in unread else "removed")
+        for key in before.keys() - after.keys()
     ]
-    result += [replace(before[key], status="removed") for key in before.keys() - after.keys()]
     return merge_edges(result)
