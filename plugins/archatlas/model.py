@@ -250,14 +250,22 @@ def validate(document: Document, findings: list[Finding]) -> Element | None:
         element = model.model_validate(to_python(root))
     except ValidationError as error:
         element_id = _id_of(root)
-        details = error.errors()
-        findings.extend(
-            _schema_finding(document, model, kind, detail, element_id)
-            if len(group) <= MOST_PER_FIELD
-            else _many(document, model, kind, group, element_id)
-            for group in _by_field(details)
-            for detail in (group if len(group) <= MOST_PER_FIELD else group[:1])
-        )
+        details, moved = _moved(error.errors())
+        for group in _by_field(details):
+            if len(group) > MOST_PER_FIELD:
+                findings.append(_many(document, model, kind, group, element_id))
+                continue
+            for detail in group:
+                found = _schema_finding(document, model, kind, detail, element_id)
+                needed = moved.get(str(detail["loc"][-1])) if detail["loc"] else None
+                if detail["type"] == "extra_forbidden" and needed is not None:
+                    where = document.at(find_node(root, needed).pos)
+                    found = replace(
+                        found,
+                        hint=f"the mapping at line {where.line} needs '{detail['loc'][-1]}': "
+                        "if this line belongs there, indent it as its other fields",
+                    )
+                findings.append(found)
         return None
     assert isinstance(element, Element)
     if element.id in RESERVED_IDS:
@@ -279,6 +287,26 @@ RESERVED_IDS = frozenset({"index"})
 # mistake (a missing or mis-indented key line, e.g. 'uses:' deleted so that its
 # relations read as links): they are told as one finding.
 MOST_PER_FIELD = 2
+
+
+def _moved(
+    details: list[ErrorDetails],
+) -> tuple[list[ErrorDetails], dict[str, tuple[str | int, ...]]]:
+    """A field missing in one mapping and unknown in another is one line at the
+    wrong indentation: one finding, the unknown one, which says where it belongs.
+    Returns the details left and, by field name, where each is missing."""
+    missing = {str(d["loc"][-1]): d for d in details if d["type"] == "missing" and d["loc"]}
+    moved = {
+        str(d["loc"][-1]): tuple(missing[str(d["loc"][-1])]["loc"][:-1])
+        for d in details
+        if d["type"] == "extra_forbidden" and d["loc"] and str(d["loc"][-1]) in missing
+    }
+    left = [
+        d
+        for d in details
+        if not (d["type"] == "missing" and d["loc"] and str(d["loc"][-1]) in moved)
+    ]
+    return left, moved
 
 
 def _by_field(details: list[ErrorDetails]) -> list[list[ErrorDetails]]:

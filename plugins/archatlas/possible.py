@@ -17,7 +17,12 @@ from .yamltree import Mapping, Node, Scalar, Sequence
 
 # `id: x`, `- to: x`, `{to: x, as: calls}`, quoted or not, at any indentation:
 # the text may be broken anywhere, so each line is read on its own.
-_FIELD = re.compile(r"(?:^|[\s{,\[-])([A-Za-z_][\w-]*)[ \t]*:[ \t]+[\"']?([A-Za-z0-9_.-]+)", re.M)
+_FIELD = re.compile(
+    r"(?:^|[\s{,\[-])([A-Za-z_][\w-]*)[ \t]*:[ \t]+[\"'\[{ ]*([A-Za-z0-9_.-]+)", re.M
+)
+# No relation verb takes these as its target: a document of theirs without an
+# id cannot be what an unknown relation target means.
+_NEVER_TARGETS = frozenset({"team", "system", "actor"})
 
 
 @dataclass(frozen=True)
@@ -42,7 +47,7 @@ class Possible:
         if element_id in self.ids:
             return True
         if kind is None:
-            return bool(self.anonymous)
+            return any(other not in _NEVER_TARGETS for other in self.anonymous)
         return None in self.anonymous or kind in self.anonymous
 
 

@@ -345,7 +345,7 @@ class UnreadText:
 
 
 # A line that starts a document: libyaml ends any value at such a line.
-_DOCUMENT_START = re.compile(r"---(?=[ \t]|$)")
+_DOCUMENT_START = re.compile(r"---(?=[ \t\r\n\x85\u2028\u2029]|$)")
 # The line breaks libyaml counts: positions of later documents must agree.
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 
