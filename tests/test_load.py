@@ -12,6 +12,7 @@ import pytest
 from archatlas.check import check_directory
 from archatlas.findings import RULES, Finding
 from archatlas.load import Document, LoadLimits, load_paths, load_text
+from archatlas.yamlstream import UnreadText, parse_documents
 from archatlas.yamltree import (
     Limits,
     Mapping,
@@ -20,8 +21,6 @@ from archatlas.yamltree import (
     Problem,
     Scalar,
     Sequence,
-    UnreadText,
-    parse_documents,
     to_python,
 )
 

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from .findings import Finding, Location, finding
 from .load_rules import FILE_TOO_LARGE, NOT_A_MAPPING, NOT_TEXT, UNREADABLE_FILE
-from .yamltree import Limits, Mapping, Pos, Problem, Scalar, UnreadText, parse_documents
+from .yamlstream import UnreadText, parse_documents
+from .yamltree import Limits, Mapping, Pos, Problem, Scalar
 
 SUFFIXES = (".yaml", ".yml")
 DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024
