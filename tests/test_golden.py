@@ -34,6 +34,11 @@ def test_case(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 COVERED_BELOW = {"file-too-large": "test_file_too_large", "unreadable-file": "test_symlink_out"}
 # Rules that `archatlas check` never reports: they come from building the site.
 NOT_FROM_CHECK = {"diagram-failed": "test_failing_dot_is_a_diagram_failed_error"}
+# Rules of other commands, and the test file and test that show each.
+OTHER_COMMANDS = {
+    "input-outside-folder": ("test_hostile.py", "test_import"),
+    "input-on-network": ("test_hostile.py", "test_import_never_fetches"),
+}
 
 
 @pytest.mark.parametrize("rule", sorted(RULES))
@@ -42,6 +47,11 @@ def test_every_rule_has_a_case(rule: str) -> None:
         # Reported by the site build, not by archatlas check: tested in test_site.py.
         source = (Path(__file__).parent / "test_site.py").read_text(encoding="utf-8")
         assert f"def {NOT_FROM_CHECK[rule]}(" in source
+        return
+    if rule in OTHER_COMMANDS:
+        module, test = OTHER_COMMANDS[rule]
+        source = (Path(__file__).parent / module).read_text(encoding="utf-8")
+        assert f"def {test}(" in source
         return
     if rule in COVERED_BELOW:
         assert callable(globals()[COVERED_BELOW[rule]])

@@ -434,6 +434,10 @@ def test_every_corpus_file_has_a_row() -> None:
     used = {case.source for case in CHECK_CASES if isinstance(case.source, str)}
     used |= {case.source for case in RENDER_CASES if case.source}
     used.add("site-escaping")
+    descriptors = {c.source for c in IMPORT_CASES if isinstance(c.source, str)}
+    used |= {source.split("/")[0] for source in descriptors}
+    manifests = {path.name for path in (HOSTILE / "manifests").iterdir()}
+    assert sorted(manifests - {source.split("/")[1] for source in descriptors}) == []
     present = {path.name for path in HOSTILE.iterdir() if not path.name.startswith((".", "README"))}
     assert sorted(present - used) == []
 
@@ -963,3 +967,153 @@ def test_cache_entry_committed_with_a_script_is_not_published(tmp_path: Path) ->
 def test_empty_tag_shows_nothing() -> None:
     html = python_markdown.markdown(f"tags: {markdown.code('')} {markdown.code('x')}")
     assert html == "<p>tags:  <code>x</code></p>", html
+
+
+# --- archatlas import: hostile descriptors ------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportCase:
+    id: str
+    source: str | Setup  # a file or folder under tests/hostile/, or a function making `input/`
+    importer: str  # kubernetes, compose
+    expect: tuple[str, ...]  # "path:line:col: severity[rule]" lines (prefixes) of the output
+    exit: int = 1
+    absent: tuple[str, ...] = ()  # must not appear in stdout, nor exist as a file
+
+
+def _input_file(name: str, text: str | bytes) -> Setup:
+    def setup(folder: Path, case: Path) -> None:
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        (folder / name).write_bytes(data)
+
+    return setup
+
+
+def _huge_manifest(folder: Path, case: Path) -> None:
+    with (folder / "huge.yaml").open("wb") as file:
+        file.write(b"kind: Deployment\nmetadata:\n  name: huge\n  annotations:\n    a: ")
+        file.write(b"x" * (30 * 1024 * 1024))
+
+
+def I(where: str, rule: str) -> str:  # noqa: E743 - reads like E() above
+    return f"input/{where}: error[{rule}]"
+
+
+IMPORT_CASES = [
+    ImportCase(
+        "k8s-billion-laughs",
+        "manifests/k8s-billion-laughs.yaml",
+        "kubernetes",
+        (I("k8s-billion-laughs.yaml:11:8", "alias-expansion"), "1 service"),
+    ),
+    ImportCase(
+        "k8s-python-tag",
+        "manifests/k8s-python-tag.yaml",
+        "kubernetes",
+        (I("k8s-python-tag.yaml:4:9", "yaml-tag"),),
+        absent=("pwned",),
+    ),
+    ImportCase(
+        "compose-python-tag",
+        "manifests/compose-python-tag.yaml",
+        "compose",
+        (I("compose-python-tag.yaml:5:16", "yaml-tag"),),
+        absent=("pwned",),
+    ),
+    ImportCase(
+        "k8s-nesting-50000",
+        _input_file("deep.yaml", "kind: Deployment\nmetadata: " + "[" * 50_000 + "]" * 50_000),
+        "kubernetes",
+        (I("deep.yaml:2:1010", "too-deep"),),
+    ),
+    ImportCase(
+        "compose-nesting-50000",
+        _input_file("compose.yaml", "services:\n  web:\n    image: " + "{a: " * 50_000),
+        "compose",
+        (I("compose.yaml:3:256", "too-deep"),),
+    ),
+    ImportCase(
+        "k8s-file-30-mb", _huge_manifest, "kubernetes", (I("huge.yaml:1:1", "file-too-large"),)
+    ),
+    ImportCase(
+        "kustomize-resources-outside-and-remote",
+        "manifests/kustomize-escape",
+        "kubernetes",
+        (
+            I("kustomization.yaml:3:5", "input-outside-folder"),
+            I("kustomization.yaml:4:5", "input-outside-folder"),
+            I("kustomization.yaml:5:5", "input-on-network"),
+            I("kustomization.yaml:6:5", "input-on-network"),
+            "1 service",
+        ),
+        absent=("root:",),
+    ),
+]
+
+
+def make_import_case(case: ImportCase, folder: Path) -> None:
+    target = folder / "input"
+    if isinstance(case.source, str):
+        source = HOSTILE / case.source
+        if source.is_dir():
+            shutil.copytree(source, target, symlinks=True)
+        else:
+            target.mkdir(parents=True)
+            shutil.copy(source, target / source.name)
+    else:
+        target.mkdir(parents=True)
+        case.source(target, folder)
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Ran, Path]]:
+    """Every IMPORT_CASES row run once (`archatlas import NAME input --out out`)."""
+    base = tmp_path_factory.mktemp("import")
+    for case in IMPORT_CASES:
+        make_import_case(case, base / case.id)
+    runs = run_cli_all(
+        [
+            (["import", case.importer, "input", "--out", "out"], base / case.id)
+            for case in IMPORT_CASES
+        ]
+    )
+    return {case.id: (ran, base / case.id) for case, ran in zip(IMPORT_CASES, runs, strict=True)}
+
+
+@pytest.mark.parametrize("case", _params(IMPORT_CASES))
+def test_import(case: ImportCase, imported: dict[str, tuple[Ran, Path]]) -> None:
+    ran, folder = imported[case.id]
+    no_traceback(ran.stderr)
+    assert ran.stderr == "", ran.stderr
+    assert ran.returncode == case.exit, ran.stdout
+    for line in case.expect:
+        assert line in ran.stdout, (line, ran.stdout)
+    for text in case.absent:
+        assert text not in ran.stdout, (text, ran.stdout)
+        assert not (folder / text).exists(), f"{text} was created: code ran"
+    assert ran.seconds < 20, f"took {ran.seconds:.1f} s"
+
+
+def test_import_never_fetches(tmp_path: Path) -> None:
+    """A remote resource naming a port that listens here: no connection is ever made."""
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    listener.setblocking(False)
+    port = listener.getsockname()[1]
+    base = tmp_path / "input"
+    base.mkdir()
+    (base / "kustomization.yaml").write_text(
+        f"resources:\n  - http://127.0.0.1:{port}/app.yaml\n  - https://127.0.0.1:{port}/x\n"
+    )
+    ran = run_cli("import", "kubernetes", "input", "--out", "out", cwd=tmp_path)
+    assert ran.returncode == 1, ran.stdout
+    assert f"input/kustomization.yaml:2:5: error[input-on-network]: 'http://127.0.0.1:{port}" in (
+        ran.stdout
+    )
+    with pytest.raises(BlockingIOError):
+        listener.accept()
+    listener.close()

@@ -27,6 +27,8 @@ COVERED_ELSEWHERE = {
     "file-too-large": ("test_golden.py", "test_file_too_large"),
     "unreadable-file": ("test_golden.py", "test_symlink_out"),
     "diagram-failed": ("test_site.py", "test_failing_dot_is_a_diagram_failed_error"),
+    "input-outside-folder": ("test_hostile.py", "test_import"),
+    "input-on-network": ("test_hostile.py", "test_import_never_fetches"),
 }
 
 
@@ -71,7 +73,7 @@ def test_example_prints_what_the_page_shows(
 ) -> None:
     write(example, tmp_path)
     monkeypatch.chdir(tmp_path)
-    status = main(["check", "architecture"])
+    status = main(list(example.command))
     assert capsys.readouterr().out == example.output
     assert status == example.exit_status
 

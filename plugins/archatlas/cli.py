@@ -70,7 +70,36 @@ def parser() -> argparse.ArgumentParser:
         "--fail-on-new-errors", action="store_true", help="exit 1 when the change adds errors"
     )
 
+    _import_commands(commands)
     return main
+
+
+def _import_commands(commands: Any) -> None:
+    from .imports import IMPORTERS
+
+    names = tuple(IMPORTERS)
+    read = commands.add_parser(
+        "import", help="write architecture YAML from Kubernetes, Compose or Backstage files"
+    )
+    read.add_argument(
+        "source",
+        choices=names,
+        help="; ".join(f"{item.name}: {item.summary}" for item in IMPORTERS.values()),
+    )
+    read.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="a file or folder")
+    read.add_argument("--out", required=True, type=Path, help="folder to write the YAML into")
+    read.add_argument("--merge", action="store_true", help="keep what the folder already holds")
+    _import_options(read)
+
+
+def _import_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--system", default="", help="id of the system (default: folder name)")
+    command.add_argument(
+        "--profile", action="append", default=[], help="a Compose profile to activate"
+    )
+    command.add_argument(
+        "--env-file", action="append", default=[], type=Path, help="a Compose .env file"
+    )
 
 
 def _format_choices(formats: dict[str, OutputFormat[Any]], default: str) -> dict[str, Any]:
@@ -161,8 +190,25 @@ def run_diff(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if args.fail_on_new_errors and found.diff.introduces_errors else EXIT_OK
 
 
+def run_import(args: argparse.Namespace) -> int:
+    from .imports import Options
+    from .imports.run import missing_paths
+    from .imports.run import run_import as do_import
+
+    missing = missing_paths(args.paths)
+    if missing:
+        print(f"archatlas: error: no such file or folder: '{missing[0]}'", file=sys.stderr)
+        return EXIT_USAGE
+    options = Options(args.system, tuple(args.profile), tuple(args.env_file))
+    outcome = do_import(args.source, args.paths, args.out, options, args.merge)
+    sys.stdout.write(outcome.output)
+    return outcome.status
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.command == "import":
+        return run_import(args)
     if args.command == "check":
         return run_check(args)
     if args.command == "render":

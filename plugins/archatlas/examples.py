@@ -1,4 +1,5 @@
-"""A rule's examples: the files an author writes and what `archatlas check` prints.
+"""A rule's examples: the files an author writes and what `archatlas check` prints
+(or, for the rules of other commands, what that command prints).
 
 The rules reference shows each example, and a test writes its files into an
 empty folder and runs the check there, so the page cannot drift from the code.
@@ -21,6 +22,7 @@ Group = Literal[
     "fields",
     "site",
     "warnings",
+    "imports",
 ]
 
 
@@ -51,9 +53,14 @@ class Example:
     output: str
     intro: str = ""  # Markdown before the files
     outro: str = ""  # Markdown after the output
+    # The command run in the folder, after `archatlas`: `check` unless the rule is another's.
+    command: tuple[str, ...] = ("check", "architecture")
+    exit: int | None = None  # the exit status, when the output has no summary line to tell it
 
     @property
     def exit_status(self) -> int:
         """1 when the summary line counts errors, as the check's exit status is."""
+        if self.exit is not None:
+            return self.exit
         summary = self.output.rstrip("\n").rpartition("\n")[2]
         return 0 if ": 0 errors," in summary else 1

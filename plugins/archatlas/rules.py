@@ -11,8 +11,10 @@ from __future__ import annotations
 from . import load_rules, model_rules, site_rules
 from .check import dataflow_rules, deployment_rules, fields_rules, ledgers_rules, references_rules
 from .findings import Rule
+from .imports import import_rules
 
-# In the order of the pipeline: loading, the model, the checks, the site.
+# In the order of the pipeline: loading, the model, the checks, the site; then the
+# rules of the other commands.
 EVERY_RULE: tuple[Rule, ...] = (
     *load_rules.RULES,
     *model_rules.RULES,
@@ -22,4 +24,5 @@ EVERY_RULE: tuple[Rule, ...] = (
     *deployment_rules.RULES,
     *fields_rules.RULES,
     *site_rules.RULES,
+    *import_rules.RULES,
 )

@@ -136,9 +136,16 @@ is then left out of the text and GitHub output, counted as accepted in the
 summary line, and does not fail `--strict`.
 """,
     ),
+    "imports": (
+        "Imports",
+        """
+These rules are reported by `archatlas import` (see
+[Start from your Kubernetes manifests](../how-to/import-kubernetes.md)), on
+what an importer is asked to read. Their examples show that command's
+output. The files an importer reads are also held to the [file rules](#files).
+""",
+    ),
 }
-
-COMMAND = "archatlas check architecture"
 
 
 def rules_reference(rules: tuple[Rule, ...] = EVERY_RULE) -> str:
@@ -171,8 +178,9 @@ def section(rule: Rule) -> str:
 
 
 def example(item: Example) -> str:
+    command = "archatlas " + " ".join(item.command)
     output = (
-        f"Output (exit status {item.exit_status}):\n\n```console\n$ {COMMAND}\n{item.output}```"
+        f"Output (exit status {item.exit_status}):\n\n```console\n$ {command}\n{item.output}```"
     )
     parts = [item.intro, *(shown_file(file) for file in item.files), output, item.outro]
     return "\n\n".join(part.strip() for part in parts if part.strip())
