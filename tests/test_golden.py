@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 
 from archatlas.check import check_directory
+from archatlas.drift_rules import RULES as DRIFT
 from archatlas.findings import RULES
 from archatlas.load import DEFAULT_MAX_FILE_BYTES
 from archatlas.report import text
 
 CASES = Path(__file__).parent / "cases"
+DRIFT_RULES = [rule.id for rule in DRIFT]
 CASE_DIRS = sorted(path for path in CASES.iterdir() if path.is_dir())
 
 
@@ -38,6 +40,8 @@ NOT_FROM_CHECK = {"diagram-failed": "test_failing_dot_is_a_diagram_failed_error"
 OTHER_COMMANDS = {
     "input-outside-folder": ("test_hostile.py", "test_import"),
     "input-on-network": ("test_hostile.py", "test_import_never_fetches"),
+    # Drift's golden cases are in tests/drift/, each rule's named after it.
+    **{rule: ("test_drift.py", "test_every_drift_rule_has_a_case") for rule in DRIFT_RULES},
 }
 
 

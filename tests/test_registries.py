@@ -9,6 +9,7 @@ from typing import get_args
 import pytest
 
 from archatlas.diff_report import DIFF_FORMATS
+from archatlas.drift_report import DRIFT_FORMATS
 from archatlas.format import Element
 from archatlas.icons import icon_file
 from archatlas.kinds import KIND_SPECS, KINDS, KindSpec
@@ -82,15 +83,18 @@ def test_every_declared_view_is_drawn_for_some_kind_or_the_site() -> None:
 CLI_REFERENCE = (Path(__file__).parents[1] / "docs" / "reference" / "cli.md").read_text("utf-8")
 
 
+FORMATS = {"check": CHECK_FORMATS, "diff": DIFF_FORMATS, "drift": DRIFT_FORMATS}
+
+
 @pytest.mark.parametrize(
     ("command", "name"),
-    [("check", name) for name in CHECK_FORMATS] + [("diff", name) for name in DIFF_FORMATS],
+    [(command, name) for command, formats in FORMATS.items() for name in formats],
 )
 def test_every_output_format_is_documented(command: str, name: str) -> None:
     assert f"### `--format {name}` {{#{command}-format-{name}}}" in CLI_REFERENCE, (
         f"docs/reference/cli.md has no section for `archatlas {command} --format {name}`"
     )
-    summary = (CHECK_FORMATS if command == "check" else DIFF_FORMATS)[name].summary
+    summary = FORMATS[command][name].summary
     assert f"`{name}`: {summary}" in CLI_REFERENCE, (
         f"docs/reference/cli.md's options of `archatlas {command}` do not say `{name}`: {summary}"
     )

@@ -29,6 +29,11 @@ COVERED_ELSEWHERE = {
     "diagram-failed": ("test_site.py", "test_failing_dot_is_a_diagram_failed_error"),
     "input-outside-folder": ("test_hostile.py", "test_import"),
     "input-on-network": ("test_hostile.py", "test_import_never_fetches"),
+    **{
+        rule.id: ("test_drift.py", "test_every_drift_rule_has_a_case")
+        for rule in EVERY_RULE
+        if rule.group == "drift"
+    },
 }
 
 

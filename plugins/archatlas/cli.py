@@ -91,6 +91,20 @@ def _import_commands(commands: Any) -> None:
     read.add_argument("--merge", action="store_true", help="keep what the folder already holds")
     _import_options(read)
 
+    from .drift_report import DRIFT_FORMATS
+
+    drift = commands.add_parser(
+        "drift", help="compare the architecture with Kubernetes, Compose or Backstage files"
+    )
+    drift.add_argument("directory", **DIRECTORY)
+    sources = drift.add_mutually_exclusive_group(required=True)
+    for name in names:
+        sources.add_argument(
+            f"--{name}", nargs="+", type=Path, metavar="PATH", help=IMPORTERS[name].summary
+        )
+    drift.add_argument("--format", **_format_choices(DRIFT_FORMATS, "text"))
+    _import_options(drift)
+
 
 def _import_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--system", default="", help="id of the system (default: folder name)")
@@ -205,10 +219,37 @@ def run_import(args: argparse.Namespace) -> int:
     return outcome.status
 
 
+def run_drift(args: argparse.Namespace) -> int:
+    from .drift_report import DRIFT_FORMATS
+    from .drift_report import run_drift as do_drift
+    from .imports import IMPORTERS, Options
+    from .imports.run import missing_paths
+
+    directory: Path = args.directory or default_directory()
+    if not directory.is_dir():
+        print(f"archatlas: error: '{directory}' is not a directory", file=sys.stderr)
+        return EXIT_USAGE
+    source = next(name for name in IMPORTERS if getattr(args, name) is not None)
+    paths: list[Path] = getattr(args, source)
+    missing = missing_paths(paths)
+    if missing:
+        print(f"archatlas: error: no such file or folder: '{missing[0]}'", file=sys.stderr)
+        return EXIT_USAGE
+    options = Options(args.system, tuple(args.profile), tuple(args.env_file))
+    found = do_drift(directory, source, paths, options)
+    if found.check_errors:
+        errors = plural(found.check_errors, "error")
+        print(f"archatlas: the architecture has {errors}: run archatlas check", file=sys.stderr)
+    sys.stdout.write(DRIFT_FORMATS[args.format].write(found.result))
+    return EXIT_FINDINGS if found.differs else EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "import":
         return run_import(args)
+    if args.command == "drift":
+        return run_drift(args)
     if args.command == "check":
         return run_check(args)
     if args.command == "render":

@@ -18,11 +18,15 @@ Group = Literal[
     "references",
     "ledgers",
     "data",
+    "imports",
+    "drift",
     "deployment",
     "fields",
     "site",
     "warnings",
     "imports",
+    "imports",
+    "drift",
 ]
 
 

@@ -260,9 +260,9 @@ accept:
             ),
             output="""\
 architecture/payments.yaml:4:11: error[invalid-value]: accept: 'singel-replica' is not a rule (did you mean 'single-replica'?)
-    hint: warnings that can be accepted: cronjob-without-schedule, declassified-data, no-fault-tolerance, orphan-element, single-replica
+    hint: warnings that can be accepted: cronjob-without-schedule, declassified-data, drift-unseen-relation, no-fault-tolerance, orphan-element, single-replica
 architecture/payments.yaml:6:11: error[invalid-value]: accept: 'unknown-reference' is an error, which cannot be accepted
-    hint: warnings that can be accepted: cronjob-without-schedule, declassified-data, no-fault-tolerance, orphan-element, single-replica
+    hint: warnings that can be accepted: cronjob-without-schedule, declassified-data, drift-unseen-relation, no-fault-tolerance, orphan-element, single-replica
 2 elements in 1 file: 2 errors, 0 warnings
 """,
         ),

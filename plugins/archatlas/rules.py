@@ -8,8 +8,14 @@ them here: accepting a warning, the rules reference and its tests.
 
 from __future__ import annotations
 
-from . import load_rules, model_rules, site_rules
-from .check import dataflow_rules, deployment_rules, fields_rules, ledgers_rules, references_rules
+from . import drift_rules, load_rules, model_rules, site_rules
+from .check import (
+    dataflow_rules,
+    deployment_rules,
+    fields_rules,
+    ledgers_rules,
+    references_rules,
+)
 from .findings import Rule
 from .imports import import_rules
 
@@ -25,4 +31,5 @@ EVERY_RULE: tuple[Rule, ...] = (
     *fields_rules.RULES,
     *site_rules.RULES,
     *import_rules.RULES,
+    *drift_rules.RULES,
 )

@@ -145,6 +145,17 @@ what an importer is asked to read. Their examples show that command's
 output. The files an importer reads are also held to the [file rules](#files).
 """,
     ),
+    "drift": (
+        "Drift",
+        """
+These rules are reported by `archatlas drift` (see
+[Catch drift in CI](../how-to/drift.md)): each is a difference between the
+architecture and the deployment descriptors, located in the architecture at
+the line that declares the thing, or where it should be declared. Their
+examples show that command's output; `archatlas drift` exits with status 1
+on any difference that is not accepted.
+""",
+    ),
 }
 
 
