@@ -155,8 +155,9 @@ def test_the_documented_workflow_runs_drift_on_manifest_and_architecture_changes
     run(["import", "kubernetes", "deploy", "--out", "architecture", "--system", "shop"], capsys)
     bin_folder = shop / "bin"
     bin_folder.mkdir()
+    plugins = TESTS.parent / "plugins"
     (bin_folder / "archatlas").write_text(
-        f'#!/bin/sh\nPYTHONPATH={TESTS.parent / "plugins"} exec {sys.executable} -m archatlas.cli "$@"\n'
+        f'#!/bin/sh\nPYTHONPATH={plugins} exec {sys.executable} -m archatlas.cli "$@"\n'
     )
     (bin_folder / "archatlas").chmod(0o755)
     (step,) = [
