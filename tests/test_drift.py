@@ -88,6 +88,26 @@ def test_a_relation_removed_by_hand_is_the_one_difference(
     ]
 
 
+def test_backstage_round_trip_and_a_component_gone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(TESTS / "imports" / "backstage", tmp_path / "backstage")
+    monkeypatch.chdir(tmp_path)
+    run(["import", "backstage", "backstage/catalog", "--out", "arch"], capsys)
+    argv = ["drift", "arch", "--backstage", "backstage/catalog"]
+    assert run(argv, capsys) == (0, "drift: 0 differences between arch and 4 files\n")
+    (tmp_path / "backstage" / "catalog" / "components" / "web.yaml").unlink()
+    code, out = run(argv, capsys)
+    assert code == 1
+    assert out.splitlines() == [
+        "arch/shop.yaml:39:1: error[drift-missing-workload]: 'web' is a service here, but the "
+        "Backstage catalog holds no workload 'web'",
+        "    hint: remove the element, rename it after its workload, or add its descriptors to "
+        "the paths drift reads",
+        "drift: 1 difference between arch and 3 files",
+    ]
+
+
 def test_formats(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(CASES / "drift-replicas")
     argv = ["drift", "architecture", "--kubernetes", "k8s"]

@@ -1049,6 +1049,19 @@ IMPORT_CASES = [
         ),
         absent=("root:",),
     ),
+    ImportCase(
+        "backstage-locations-outside-remote-and-looping",
+        "manifests/backstage-escape",
+        "backstage",
+        (
+            I("catalog-info.yaml:7:7", "input-outside-folder"),
+            I("catalog-info.yaml:8:7", "input-outside-folder"),
+            I("catalog-info.yaml:9:7", "input-on-network"),
+            I("catalog-info.yaml:19:11", "input-on-network"),
+            "read 1 file: 1 service",
+        ),
+        absent=("root:",),
+    ),
 ]
 
 
@@ -1109,11 +1122,19 @@ def test_import_never_fetches(tmp_path: Path) -> None:
     (base / "kustomization.yaml").write_text(
         f"resources:\n  - http://127.0.0.1:{port}/app.yaml\n  - https://127.0.0.1:{port}/x\n"
     )
+    (tmp_path / "catalog").mkdir()
+    (tmp_path / "catalog" / "catalog-info.yaml").write_text(
+        f"kind: Location\nmetadata: {{name: remote}}\n"
+        f"spec:\n  targets: [http://127.0.0.1:{port}/catalog-info.yaml]\n"
+    )
     ran = run_cli("import", "kubernetes", "input", "--out", "out", cwd=tmp_path)
     assert ran.returncode == 1, ran.stdout
     assert f"input/kustomization.yaml:2:5: error[input-on-network]: 'http://127.0.0.1:{port}" in (
         ran.stdout
     )
+    ran = run_cli("drift", "out", "--backstage", "catalog", cwd=tmp_path)
+    assert ran.returncode == 1, ran.stdout
+    assert "catalog/catalog-info.yaml:4:13: error[input-on-network]" in ran.stdout
     with pytest.raises(BlockingIOError):
         listener.accept()
     listener.close()

@@ -1,4 +1,4 @@
-"""`archatlas import kubernetes|compose`: the files written, the summary, check, merge.
+"""`archatlas import kubernetes|compose|backstage`: the files written, the summary, check, merge.
 
 Each fixture folder in tests/imports/ is imported from a copy in a fresh
 folder (so that the paths printed are short and the same everywhere); the
@@ -33,6 +33,7 @@ CASES = {
         "compose/shop/compose.override.yaml",
     ],
     "compose-profile": ["compose", "compose/shop", "--profile", "tools", "--system", "Shop Tools"],
+    "backstage-catalog": ["backstage", "backstage/catalog/catalog-info.yaml"],
 }
 
 
@@ -43,7 +44,7 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
 
 @pytest.fixture
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in ("kubernetes", "compose"):
+    for name in ("kubernetes", "compose", "backstage"):
         shutil.copytree(FIXTURES / name, tmp_path / name)
     monkeypatch.chdir(tmp_path)
     return tmp_path
@@ -62,7 +63,7 @@ def test_import_writes_the_expected_files(
 ) -> None:
     source, *args = CASES[case]
     code, out = run(["import", source, *args, "--out", "out"], capsys)
-    assert code == 0
+    assert code == (1 if "error[" in out else 0)
     files = {**written(workdir / "out"), "summary.txt": out}
     expected = EXPECTED / case
     if UPDATE:
@@ -200,3 +201,16 @@ def test_an_importer_is_a_source_whose_findings_point_into_the_manifests(workdir
         "kubernetes/shop/apps.yaml:39:9: warning[single-replica]: 'api' runs one replica" in output
     )
     assert output.splitlines()[-1] == "6 elements in 2 files: 0 errors, 1 warning"
+
+
+def test_backstage_follows_locations_and_reads_a_folder_whole(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The catalog file follows its Location's glob; the folder reads every file: the same."""
+    run(["import", "backstage", "backstage/catalog/catalog-info.yaml", "--out", "one"], capsys)
+    run(["import", "backstage", "backstage/catalog", "--out", "two", "--system", "catalog"], capsys)
+    one, two = written(workdir / "one"), written(workdir / "two")
+    assert sorted(one) == sorted(two) == ["catalog.yaml", "shop.yaml", "teams.yaml"]
+    assert [text.split("\n", 2)[2] for text in one.values()] == [
+        text.split("\n", 2)[2] for text in two.values()
+    ]

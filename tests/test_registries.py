@@ -105,6 +105,7 @@ SOURCE_FILES = {
     "yaml": "kind: actor\nid: one\n",
     "kubernetes": "kind: Deployment\nmetadata: {name: one}\nspec: {replicas: 2}\n",
     "compose": "services:\n  one: {image: example/one}\n",
+    "backstage": "kind: Component\nmetadata: {name: one}\nspec: {type: service}\n",
 }
 
 

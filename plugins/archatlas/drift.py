@@ -32,6 +32,7 @@ from .model import Architecture
 
 WORKLOAD_KINDS = ("service", "datastore")
 WHERE = {"kubernetes": "the Kubernetes manifests", "docker": "the Compose files"}
+SOURCES = {"backstage": "the Backstage catalog"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +43,15 @@ class Sides:
     platform: str | None  # the runtime platform of the source's workloads
     root: str  # the architecture folder, as shown
 
+    def says(self, plural: str, singular: str) -> str:
+        """The source, then the verb that agrees with it: 'the Compose files run'."""
+        verb = singular if self.found.source in SOURCES else plural
+        return f"{self.source} {verb}"
+
     @property
     def source(self) -> str:
-        return WHERE.get(self.platform or "", f"the {self.found.source} descriptors")
+        default = SOURCES.get(self.found.source, f"the {self.found.source} descriptors")
+        return WHERE.get(self.platform or "", default)
 
 
 def compare(sides: Sides) -> list[Finding]:
@@ -106,7 +113,7 @@ def _workloads(sides: Sides, matches: dict[str, str]) -> Iterator[Finding]:
             yield finding(
                 rule,
                 _should_declare(sides, draft, matches),
-                f"{sides.source} run {what}, which the architecture does not declare",
+                f"{sides.says('run', 'holds')} {what}, which the architecture does not declare",
                 f"declare {_article(draft.kind)} with the id '{observed_id}' "
                 f"(`archatlas import {sides.found.source} ... --merge` adds it)",
             )
@@ -117,8 +124,8 @@ def _workloads(sides: Sides, matches: dict[str, str]) -> Iterator[Finding]:
             yield finding(
                 UNDECLARED_DATASTORE,
                 sides.declared.locate(declared_id, "kind"),
-                f"'{declared_id}' is declared as {_article(element.kind)}, but {sides.source} "
-                f"run a {engine} datastore for it: {what}",
+                f"'{declared_id}' is declared as {_article(element.kind)}, but "
+                f"{sides.says('run', 'holds')} a {engine} datastore for it: {what}",
                 f"make it 'kind: datastore' with 'engine: {engine}'",
                 declared_id,
             )
@@ -129,17 +136,21 @@ def _article(kind: str) -> str:
 
 
 def _missing(sides: Sides, matches: dict[str, str]) -> Iterator[Finding]:
+    """Declared workloads of the source's platform (every service and datastore, for a
+    catalog, which has no platform) that the descriptors do not hold."""
     seen = set(matches.values())
     for element in sides.declared.elements:
         runtime = getattr(element, "runtime", None)
-        if element.kind not in WORKLOAD_KINDS or not isinstance(runtime, Runtime):
+        if element.kind not in WORKLOAD_KINDS or element.id in seen:
             continue
-        if runtime.platform != sides.platform or element.id in seen:
+        platform = runtime.platform if isinstance(runtime, Runtime) else None
+        if sides.platform is not None and platform != sides.platform:
             continue
+        where = f"runs on {sides.platform}" if sides.platform else f"is {_article(element.kind)}"
         yield finding(
             MISSING_WORKLOAD,
             sides.declared.locate(element.id, "runtime", "platform"),
-            f"'{element.id}' runs on {sides.platform} here, but {sides.source} run no "
+            f"'{element.id}' {where} here, but {sides.says('run', 'holds')} no "
             f"workload '{element.name or element.id}'",
             "remove the element, rename it after its workload, or add its descriptors "
             "to the paths drift reads",
@@ -169,7 +180,7 @@ def _relations(sides: Sides, matches: dict[str, str]) -> Iterator[Finding]:
             yield finding(
                 UNSEEN_RELATION,
                 sides.declared.locate(source, "uses", index, "to"),
-                f"'{source}' uses '{target}' here, but {sides.source} do not show it",
+                f"'{source}' uses '{target}' here, but {sides.says('do', 'does')} not show it",
                 "remove the relation if it is gone; if the descriptors cannot show it "
                 "(an address in code), accept this warning on the element",
                 source,
@@ -181,7 +192,7 @@ def _undeclared_relation(sides: Sides, element: Element, target: str, via: str) 
     return finding(
         UNDECLARED_RELATION,
         where or sides.declared.locate(element.id, "id"),
-        f"{sides.source} show '{element.id}' using '{target}' ({via}), "
+        f"{sides.says('show', 'shows')} '{element.id}' using '{target}' ({via}), "
         f"which '{element.id}' does not declare",
         f"add '- to: {target}' to the uses of '{element.id}'",
         element.id,
@@ -204,7 +215,7 @@ def _runtime(sides: Sides, element_id: str, declared: Runtime, seen: Runtime) ->
             REPLICAS_DIFFER,
             locate(element_id, "runtime", "replicas"),
             f"'{element_id}' declares {declared.replicas} replicas, "
-            f"{sides.source} run {seen.replicas}",
+            f"{sides.says('run', 'runs')} {seen.replicas}",
             f"set 'replicas: {seen.replicas}', or change the descriptors",
             element_id,
         )
@@ -213,7 +224,7 @@ def _runtime(sides: Sides, element_id: str, declared: Runtime, seen: Runtime) ->
             SCHEDULE_DIFFERS,
             locate(element_id, "runtime", "schedule"),
             f"'{element_id}' declares the schedule '{declared.schedule}', "
-            f"{sides.source} say '{seen.schedule}'",
+            f"{sides.says('say', 'says')} '{seen.schedule}'",
             f"set 'schedule: \"{seen.schedule}\"', or change the descriptors",
             element_id,
         )
@@ -222,7 +233,7 @@ def _runtime(sides: Sides, element_id: str, declared: Runtime, seen: Runtime) ->
             IMAGE_DIFFERS,
             locate(element_id, "runtime", "image"),
             f"'{element_id}' declares the image '{declared.image}', "
-            f"{sides.source} run '{seen.image}'",
+            f"{sides.says('run', 'runs')} '{seen.image}'",
             f"set 'image: {seen.image}', or write the image without its tag to compare "
             "the repository only",
             element_id,

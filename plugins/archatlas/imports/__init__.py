@@ -56,6 +56,12 @@ def _compose(paths: list[Path], limits: LoadLimits, base: Path, options: Options
     return read_compose(paths, limits, base, system, options.profiles, options.env_files)
 
 
+def _backstage(paths: list[Path], limits: LoadLimits, base: Path, options: Options) -> Found:
+    from .backstage import read_backstage
+
+    return read_backstage(paths, limits, base, system_id(paths, options))
+
+
 IMPORTERS: dict[str, Importer] = {
     importer.name: importer
     for importer in (
@@ -70,6 +76,12 @@ IMPORTERS: dict[str, Importer] = {
             "Compose files, merged in the order given, with .env and profiles",
             _compose,
             "docker",
+        ),
+        Importer(
+            "backstage",
+            "a Backstage catalog: its entities, and the Locations inside the folder",
+            _backstage,
+            None,
         ),
     )
 }

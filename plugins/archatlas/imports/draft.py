@@ -71,6 +71,8 @@ class Found:
     files: tuple[str, ...] = ()
 
 
+SYSTEM_ORIGIN = "the system the imported elements belong to"
+
 _NOT_ID = re.compile(r"[^a-z0-9]+")
 
 

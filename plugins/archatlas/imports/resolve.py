@@ -15,7 +15,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 
 from ..findings import Location
-from .draft import Draft, DraftRelation, Found, Path_, Unresolved, slug, unique_ids
+from .draft import (
+    SYSTEM_ORIGIN,
+    Draft,
+    DraftRelation,
+    Found,
+    Path_,
+    Unresolved,
+    slug,
+    unique_ids,
+)
 from .hosts import candidates, placeholders
 from .images import engine_of
 
@@ -179,7 +188,7 @@ def _system(system: str, path: str) -> Draft:
         Location(path, 1, 1),
         {},
         group=system,
-        origin="the system the imported elements belong to",
+        origin=SYSTEM_ORIGIN,
     )
 
 

@@ -42,7 +42,7 @@ def summary(found: Found, written: list[str], out: str) -> str:
         ("external endpoints, outside the input", external),
     ):
         if group:
-            lines.append(f"{plural(len(group), 'unresolved host')}: {title}:")
+            lines.append(f"{plural(len(group), 'unresolved reference')}: {title}:")
             lines.extend(
                 f"  {u.at}: {u.source} -> '{printable(u.host)}' ({printable(u.via)})" for u in group
             )

@@ -17,7 +17,7 @@ from pathlib import Path
 from ..findings import Finding, Severity
 from ..load import LoadLimits, load_paths
 from ..yamltree import to_python
-from .draft import Draft, Found, slug
+from .draft import SYSTEM_ORIGIN, Draft, Found, slug
 from .emit import Comments, document, ordered
 
 OWNER_TODO = "owner: TODO the id of the team that owns it (a team element)"
@@ -64,7 +64,7 @@ def _comments(data: dict[str, object], draft: Draft | None) -> Comments:
 def _header(draft: Draft | None) -> tuple[str, ...]:
     if draft is None:
         return ()
-    where = f" ({draft.at})" if draft.at.path and draft.kind != "system" else ""
+    where = f" ({draft.at})" if draft.at.path and draft.origin != SYSTEM_ORIGIN else ""
     return (f"{draft.origin}{where}", *draft.notes)
 
 
