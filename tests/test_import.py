@@ -193,6 +193,7 @@ def test_an_importer_is_a_source_whose_findings_point_into_the_manifests(workdir
         "api-cache",
         "nightly-report",
         "orders-db",
+        "production",
         "shop",
         "web",
     ]
@@ -200,7 +201,7 @@ def test_an_importer_is_a_source_whose_findings_point_into_the_manifests(workdir
     assert (
         "kubernetes/shop/apps.yaml:39:9: warning[single-replica]: 'api' runs one replica" in output
     )
-    assert output.splitlines()[-1] == "6 elements in 2 files: 0 errors, 1 warning"
+    assert output.splitlines()[-1] == "7 elements in 2 files: 0 errors, 1 warning"
 
 
 def test_backstage_follows_locations_and_reads_a_folder_whole(

@@ -114,6 +114,11 @@ def _import_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--env-file", action="append", default=[], type=Path, help="a Compose .env file"
     )
+    command.add_argument(
+        "--environment",
+        default="",
+        help="Kubernetes: the environment each namespace is a deployment in (default: production)",
+    )
 
 
 def _format_choices(formats: dict[str, OutputFormat[Any]], default: str) -> dict[str, Any]:
@@ -213,7 +218,7 @@ def run_import(args: argparse.Namespace) -> int:
     if missing:
         print(f"archatlas: error: no such file or folder: '{missing[0]}'", file=sys.stderr)
         return EXIT_USAGE
-    options = Options(args.system, tuple(args.profile), tuple(args.env_file))
+    options = Options(args.system, tuple(args.profile), tuple(args.env_file), args.environment)
     outcome = do_import(args.source, args.paths, args.out, options, args.merge)
     sys.stdout.write(outcome.output)
     return outcome.status
@@ -235,7 +240,7 @@ def run_drift(args: argparse.Namespace) -> int:
     if missing:
         print(f"archatlas: error: no such file or folder: '{missing[0]}'", file=sys.stderr)
         return EXIT_USAGE
-    options = Options(args.system, tuple(args.profile), tuple(args.env_file))
+    options = Options(args.system, tuple(args.profile), tuple(args.env_file), args.environment)
     found = do_drift(directory, source, paths, options)
     if found.check_errors:
         errors = plural(found.check_errors, "error")

@@ -21,7 +21,10 @@ class Options:
     system: str = ""  # the id of the system the elements belong to; from the paths when empty
     profiles: tuple[str, ...] = ()  # Compose profiles to activate
     env_files: tuple[Path, ...] = field(default=())  # Compose: .env files besides the default
+    environment: str = ""  # Kubernetes: the environment the namespaces are deployments in
 
+
+DEFAULT_ENVIRONMENT = "production"
 
 Read = Callable[[list[Path], LoadLimits, Path, Options], Found]
 
@@ -46,7 +49,8 @@ def system_id(paths: Sequence[Path], options: Options) -> str:
 def _kubernetes(paths: list[Path], limits: LoadLimits, base: Path, options: Options) -> Found:
     from .kubernetes import read_kubernetes
 
-    return read_kubernetes(paths, limits, base, system_id(paths, options))
+    environment = slug(options.environment) if options.environment else DEFAULT_ENVIRONMENT
+    return read_kubernetes(paths, limits, base, system_id(paths, options), environment)
 
 
 def _compose(paths: list[Path], limits: LoadLimits, base: Path, options: Options) -> Found:

@@ -72,6 +72,7 @@ class Found:
 
 
 SYSTEM_ORIGIN = "the system the imported elements belong to"
+ENVIRONMENT_ORIGIN = "the environment the manifests deploy to; each namespace is a deployment in it"
 
 _NOT_ID = re.compile(r"[^a-z0-9]+")
 

@@ -41,9 +41,13 @@ ORDER = (
     "platform",
     "workload",
     "image",
+    "environment",
+    "cluster",
+    "namespace",
     "replicas",
     "autoscale",
     "schedule",
+    "deployments",
     "uses",
 )
 _RANK = {key: number for number, key in enumerate(ORDER)}

@@ -22,7 +22,7 @@ spec:
 """
 _COMMAND = ("import", "kubernetes", "deploy", "--out", "architecture")
 _WROTE = """\
-read 1 file: 1 service, 1 system, 0 relations
+read 1 file: 1 environment, 1 service, 1 system, 0 relations
 to decide by hand (marked TODO): 2 owners, 0 data classifications
 wrote 2 files to architecture: default.yaml, deploy.yaml
 """

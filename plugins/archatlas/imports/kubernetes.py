@@ -56,7 +56,9 @@ class _Manifest:
     root: Mapping
 
 
-def read_kubernetes(paths: list[Path], limits: LoadLimits, base: Path, system: str) -> Found:
+def read_kubernetes(
+    paths: list[Path], limits: LoadLimits, base: Path, system: str, environment: str
+) -> Found:
     plan = kustomize.plan(paths, limits, base)
     read = read_files(plan.files, limits, base)
     manifests, skipped = _manifests(read.documents, plan.namespaces)
@@ -70,7 +72,7 @@ def read_kubernetes(paths: list[Path], limits: LoadLimits, base: Path, system: s
     for manifest in manifests:
         if manifest.kind in WORKLOADS:
             workloads.extend(_workloads(manifest, config_maps, skipped))
-    found = resolve("kubernetes", workloads, endpoints, system, "kubernetes")
+    found = resolve("kubernetes", workloads, endpoints, system, "kubernetes", environment)
     return Found(
         "kubernetes",
         found.drafts,

@@ -16,6 +16,7 @@ from pathlib import PurePath
 
 from ..findings import Location
 from .draft import (
+    ENVIRONMENT_ORIGIN,
     SYSTEM_ORIGIN,
     Draft,
     DraftRelation,
@@ -72,14 +73,20 @@ def resolve(
     endpoints: list[Endpoint],
     system: str,
     platform: str,
+    environment: str = "",
 ) -> Found:
+    """Drafts for the workloads; with an `environment`, each group (namespace) is a
+    deployment of its elements in it."""
     ids = _ids(workloads)
     by_name: dict[tuple[str, str], int] = {}
     for index, workload in enumerate(workloads):
         by_name.setdefault((workload.group, workload.name), index)
     known = frozenset(e.name.lower() for e in endpoints)
     table: dict[tuple[str, str], Endpoint] = {(e.group, e.name.lower()): e for e in endpoints}
-    drafts: list[Draft] = [_system(system, workloads[0].at.path if workloads else "")]
+    first = workloads[0].at.path if workloads else ""
+    drafts: list[Draft] = [_system(system, first)]
+    if environment:
+        drafts.append(_environment(environment, system, first))
     unresolved: list[Unresolved] = []
     seen_placeholders: set[str] = set()
     for index, workload in enumerate(workloads):
@@ -104,7 +111,11 @@ def resolve(
                     relations[target_id] = DraftRelation(
                         target_id, verb, reference.at, reference.via, protocol
                     )
-        drafts.append(_draft(workload, source_id, relations, system, platform))
+        draft = _draft(workload, source_id, relations, system, platform)
+        if environment:
+            deployment = {"environment": environment, "namespace": workload.group}
+            draft = replace(draft, fields={**draft.fields, "deployments": [deployment]})
+        drafts.append(draft)
     drafts = _pod_relations(drafts, workloads, ids)
     return Found(
         source,
@@ -189,6 +200,18 @@ def _system(system: str, path: str) -> Draft:
         {},
         group=system,
         origin=SYSTEM_ORIGIN,
+    )
+
+
+def _environment(environment: str, system: str, path: str) -> Draft:
+    return Draft(
+        environment,
+        "environment",
+        Location(path, 1, 1),
+        {},
+        group=system,
+        origin=ENVIRONMENT_ORIGIN,
+        notes=("rename it to the environment they run in: import with --environment ID",),
     )
 
 

@@ -39,6 +39,7 @@ def run_import(
     flags = [f"--system {options.system}"] if options.system else []
     flags += [f"--profile {profile}" for profile in options.profiles]
     flags += [f"--env-file {display_path(file, base)}" for file in options.env_files]
+    flags += [f"--environment {options.environment}"] if options.environment else []
     command = " ".join(["archatlas import", name, shown, *flags])
     if do_merge:
         merged = merge(found, out, command, limits)

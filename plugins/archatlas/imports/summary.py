@@ -50,7 +50,9 @@ def summary(found: Found, written: list[str], out: str) -> str:
         names = ", ".join(printable(p) for p in found.placeholders)
         lines.append(f"{plural(len(found.placeholders), 'placeholder')} kept as written: {names}")
     lines.extend(_skipped(found.skipped))
-    decide = sum(1 for d in found.drafts if "owner" not in d.fields and d.kind != "team")
+    decide = sum(
+        1 for d in found.drafts if "owner" not in d.fields and d.kind not in ("team", "environment")
+    )
     data = relations
     lines.append(
         f"to decide by hand (marked TODO): {plural(decide, 'owner')}, "

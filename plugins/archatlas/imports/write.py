@@ -17,7 +17,7 @@ from pathlib import Path
 from ..findings import Finding, Severity
 from ..load import LoadLimits, load_paths
 from ..yamltree import to_python
-from .draft import SYSTEM_ORIGIN, Draft, Found, slug
+from .draft import ENVIRONMENT_ORIGIN, SYSTEM_ORIGIN, Draft, Found, slug
 from .emit import Comments, document, ordered
 
 OWNER_TODO = "owner: TODO the id of the team that owns it (a team element)"
@@ -46,7 +46,7 @@ def file_name(draft: Draft) -> str:
 
 def _comments(data: dict[str, object], draft: Draft | None) -> Comments:
     comments: dict[tuple[str | int, ...], tuple[str, ...]] = {}
-    if "owner" not in data and data.get("kind") not in ("team", "actor"):
+    if "owner" not in data and data.get("kind") not in ("team", "actor", "environment"):
         after = "system" if "system" in data else "name" if "name" in data else "id"
         comments[(after,)] = (OWNER_TODO,)
     vias = {r.to: r.via for r in draft.uses} if draft else {}
@@ -64,7 +64,8 @@ def _comments(data: dict[str, object], draft: Draft | None) -> Comments:
 def _header(draft: Draft | None) -> tuple[str, ...]:
     if draft is None:
         return ()
-    where = f" ({draft.at})" if draft.at.path and draft.origin != SYSTEM_ORIGIN else ""
+    synthetic = draft.origin in (SYSTEM_ORIGIN, ENVIRONMENT_ORIGIN)
+    where = f" ({draft.at})" if draft.at.path and not synthetic else ""
     return (f"{draft.origin}{where}", *draft.notes)
 
 
