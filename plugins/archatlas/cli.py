@@ -105,6 +105,19 @@ def _import_commands(commands: Any) -> None:
     drift.add_argument("--format", **_format_choices(DRIFT_FORMATS, "text"))
     _import_options(drift)
 
+    from .export import EXPORTERS
+
+    export = commands.add_parser(
+        "export", help="write the architecture as Backstage entities, Structurizr or LikeC4"
+    )
+    export.add_argument(
+        "target",
+        choices=tuple(EXPORTERS),
+        help="; ".join(f"{item.name}: {item.summary}" for item in EXPORTERS.values()),
+    )
+    export.add_argument("directory", **DIRECTORY)
+    export.add_argument("--out", required=True, type=Path, help="folder to write into")
+
 
 def _import_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--system", default="", help="id of the system (default: folder name)")
@@ -249,8 +262,32 @@ def run_drift(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if found.differs else EXIT_OK
 
 
+def run_export(args: argparse.Namespace) -> int:
+    directory: Path = args.directory or default_directory()
+    if not directory.is_dir():
+        print(f"archatlas: error: '{directory}' is not a directory", file=sys.stderr)
+        return EXIT_USAGE
+    from .check import check_directory
+    from .export import EXPORTERS
+
+    result = check_directory(directory)
+    if result.fails():
+        sys.stderr.write(CHECK_FORMATS["text"].write(result))
+        print("archatlas: nothing written: fix the errors first", file=sys.stderr)
+        return EXIT_FINDINGS
+    files = EXPORTERS[args.target].write(result.architecture)
+    for name, content in files.items():
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / name).write_text(content, encoding="utf-8")
+    elements = plural(len(result.architecture.elements), "element")
+    print(f"{elements} written to " + ", ".join(str(args.out / name) for name in files))
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.command == "export":
+        return run_export(args)
     if args.command == "import":
         return run_import(args)
     if args.command == "drift":
