@@ -18,13 +18,10 @@ Group = Literal[
     "references",
     "ledgers",
     "data",
-    "imports",
-    "drift",
     "deployment",
     "fields",
     "site",
     "warnings",
-    "imports",
     "imports",
     "drift",
 ]
