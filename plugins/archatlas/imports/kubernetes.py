@@ -32,7 +32,7 @@ WORKLOADS = {
 WHY_SKIPPED = {
     "Secret": "holds credentials, not architecture: its values are not read",
     "Ingress": "an entry point from outside the cluster, not an element",
-    "Namespace": "namespaces group the elements into files",
+    "Namespace": "a namespace becomes the deployments of its elements",
     "PersistentVolumeClaim": "storage claims are not elements",
     "PersistentVolume": "storage is not an element",
     "ServiceAccount": "access control is not architecture",
