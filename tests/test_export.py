@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,27 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     finally:
         os.chdir(cwd)
     return {name: (out / FILES[name]).read_text(encoding="utf-8") for name in EXPORTERS}
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("backstage", "7 elements in out/catalog-info.yaml (not exported: 1 actor)\n"),
+        ("structurizr", "7 elements in out/workspace.dsl (not exported: 1 team)\n"),
+        ("likec4", "7 elements in out/model.c4 (not exported: 1 team)\n"),
+    ],
+)
+def test_export_says_what_it_wrote_and_left_out(
+    name: str,
+    said: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    shutil.copytree(CASE / "architecture", tmp_path / "architecture")
+    monkeypatch.chdir(tmp_path)
+    assert main(["export", name, "architecture", "--out", "out"]) == 0
+    assert capsys.readouterr().out == said
 
 
 @pytest.mark.parametrize("name", sorted(FILES))

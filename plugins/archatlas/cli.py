@@ -275,12 +275,14 @@ def run_export(args: argparse.Namespace) -> int:
         sys.stderr.write(CHECK_FORMATS["text"].write(result))
         print("archatlas: nothing written: fix the errors first", file=sys.stderr)
         return EXIT_FINDINGS
-    files = EXPORTERS[args.target].write(result.architecture)
+    exporter = EXPORTERS[args.target]
+    files = exporter.write(result.architecture)
     for name, content in files.items():
         args.out.mkdir(parents=True, exist_ok=True)
         (args.out / name).write_text(content, encoding="utf-8")
-    elements = plural(len(result.architecture.elements), "element")
-    print(f"{elements} written to " + ", ".join(str(args.out / name) for name in files))
+    written = ", ".join(str(args.out / name) for name in files)
+    left_out = exporter.left_out(result.architecture)
+    print(f"{plural(len(result.architecture.elements), 'element')} in {written}{left_out}")
     return EXIT_OK
 
 

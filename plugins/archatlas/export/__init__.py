@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..findings import plural
 from ..model import Architecture
 
 Write = Callable[[Architecture], dict[str, str]]
@@ -21,6 +22,16 @@ class Exporter:
     name: str
     summary: str
     write: Write
+    leaves_out: tuple[str, ...]  # the kinds the target has no place for
+
+    def left_out(self, architecture: Architecture) -> str:
+        """'(not exported: 3 actors, 1 environment)', or ''."""
+        counts = [
+            plural(len(architecture.of_kind(kind)), kind)
+            for kind in self.leaves_out
+            if architecture.of_kind(kind)
+        ]
+        return f" (not exported: {', '.join(counts)})" if counts else ""
 
 
 def _backstage(architecture: Architecture) -> dict[str, str]:
@@ -44,8 +55,18 @@ def _likec4(architecture: Architecture) -> dict[str, str]:
 EXPORTERS: dict[str, Exporter] = {
     exporter.name: exporter
     for exporter in (
-        Exporter("backstage", "Backstage catalog entities (catalog-info.yaml)", _backstage),
-        Exporter("structurizr", "a Structurizr DSL workspace (workspace.dsl)", _structurizr),
-        Exporter("likec4", "a LikeC4 model (model.c4)", _likec4),
+        Exporter(
+            "backstage",
+            "Backstage catalog entities (catalog-info.yaml)",
+            _backstage,
+            ("actor", "environment"),
+        ),
+        Exporter(
+            "structurizr",
+            "a Structurizr DSL workspace (workspace.dsl)",
+            _structurizr,
+            ("team", "environment"),
+        ),
+        Exporter("likec4", "a LikeC4 model (model.c4)", _likec4, ("team", "environment")),
     )
 }
