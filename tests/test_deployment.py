@@ -230,7 +230,7 @@ def test_the_environment_page_lists_clusters_workloads_reach_and_residency(
     assert "![Deployment of Production](arch:view/deployment/production)" in page
     assert "### Prod EU\n\naws · eu\\-west\\-1\n" in page
     assert (
-        "| `orders` | [Orders API](../service/api.md) | "
+        "| [Orders API](../service/api.md) | `orders` | "
         "[Service](../service/index.md) | 6 replicas |" in page
     )
     assert "| [Scoring](../vendor/scoring.md) | [Vendor](../vendor/index.md) |" in page
