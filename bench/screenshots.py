@@ -36,6 +36,7 @@ PAGES = {
     "lake": "/architecture/datalake/market-lake/",
     "ledger": "/architecture/ledger/trade-fabric/",
     "vendor": "/architecture/vendor/gcp-speech-to-text/",
+    "environment": "/architecture/environment/production/",
 }
 # The pictures docs/site.md shows, by file name: (page, variant, scrolled to the diagram).
 ALIASES = {
