@@ -9,6 +9,7 @@ import pytest
 
 from archatlas.check import check_directory
 from archatlas.deploy import placements, reached, regions_in, restriction, restrictions
+from archatlas.diff import field_changes
 from archatlas.format import Environment
 from archatlas.legend import legend
 from archatlas.load import load_text
@@ -282,3 +283,15 @@ def test_a_large_environment_draws_one_card_per_namespace() -> None:
     assert "scoring" in cards, "what runs outside the clusters stays as it is"
     assert [cluster.id for cluster in view.clusters] == ["prod-eu", "prod-de"]
     assert edges_of(view)[("prod-eu.ns.ns0", "prod-eu.ns.ns1")].label == "23 relations"
+
+
+def test_a_diff_tells_one_deployment_from_the_next() -> None:
+    before = architecture().by_id["api"]
+    fewer = ESTATE.replace("namespace: orders, replicas: 6", "namespace: orders")
+    after = architecture(fewer).by_id["api"]
+    (change,) = field_changes(before, after)
+    assert change.field == "deployments"
+    assert change.before.startswith(
+        "environment: production, cluster: prod-eu, namespace: orders, replicas: 6; "
+        "environment: production, cluster: prod-de"
+    )

@@ -188,7 +188,9 @@ def _show(value: Any) -> str:
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, list | tuple):
-        return ", ".join(_show(item) for item in value)
+        # Items that are mappings (deployments, datasets) apart by more than their fields.
+        apart = "; " if any(isinstance(item, dict) for item in value) else ", "
+        return apart.join(_show(item) for item in value)
     if isinstance(value, dict):
         return ", ".join(f"{k}: {_show(v)}" for k, v in value.items())
     return str(value)
