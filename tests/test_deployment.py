@@ -249,6 +249,7 @@ def test_an_element_page_lists_its_deployments(pages: dict[str, str]) -> None:
         '<span class="archatlas-nowrap">`eu-west-1`</span> | '
         "`orders` | 6 replicas |"
     ) in page
+    assert "| Replicas (default) | 2 |" in page
     assert "## Deployments" not in pages["architecture/vendor/scoring.md"]
 
 

@@ -401,10 +401,19 @@ def facts(arch: Architecture, element: Element) -> list[tuple[str, Value]]:
         elif name == "organization":
             rows.append((label(name), organization_part(arch, element) or Text(str(value))))
         elif name == "runtime" and isinstance(value, dict):
-            rows.extend((label(path), inner) for path, inner in _runtime_facts(value))
+            rows.extend(
+                (_runtime_label(element, path), inner) for path, inner in _runtime_facts(value)
+            )
         else:
             rows.extend((label(path), inner) for path, inner in _typed(name, value))
     return [(name, value) for name, value in rows if not is_empty(value)]
+
+
+def _runtime_label(element: Element, path: str) -> str:
+    """With deployments, the runtime's replicas are the default of those that give none."""
+    if path == "runtime.replicas" and getattr(element, "deployments", None):
+        return "Replicas (default)"
+    return label(path)
 
 
 def _runtime_facts(runtime: dict[str, object]) -> list[tuple[str, Value]]:
