@@ -80,7 +80,7 @@ def test_a_relation_removed_by_hand_is_the_one_difference(
     code, out = run(["drift", "arch", "--kubernetes", "kubernetes/shop"], capsys)
     assert code == 1
     assert out.splitlines() == [
-        "arch/shop.yaml:88:5: error[drift-undeclared-relation]: the Kubernetes manifests show "
+        "arch/shop.yaml:90:5: error[drift-undeclared-relation]: the Kubernetes manifests show "
         "'web' using 'api' (env API_ADDR at kubernetes/shop/apps.yaml:20:22), which 'web' "
         "does not declare",
         "    hint: add '- to: api' to the uses of 'web'",
@@ -200,5 +200,5 @@ def test_the_documented_workflow_runs_drift_on_manifest_and_architecture_changes
     drifted = ci()
     assert drifted.returncode == 1
     assert drifted.stdout.startswith(
-        "::error file=architecture/shop.yaml,line=96,col=13,title=drift-replicas::'web' declares 2"
+        "::error file=architecture/shop.yaml,line=98,col=13,title=drift-replicas::'web' declares 2"
     )

@@ -46,6 +46,8 @@ ORDER = (
     "namespace",
     "replicas",
     "autoscale",
+    "min",
+    "max",
     "schedule",
     "deployments",
     "uses",

@@ -10,7 +10,7 @@ reported as skipped, with the reason.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..findings import Location
@@ -41,9 +41,9 @@ WHY_SKIPPED = {
     "ClusterRole": "access control is not architecture",
     "ClusterRoleBinding": "access control is not architecture",
     "NetworkPolicy": "network policies are not relations",
-    "HorizontalPodAutoscaler": "not read yet: autoscale is written by hand",
     "PodDisruptionBudget": "not architecture",
 }
+READ = ("Service", "ConfigMap", "HorizontalPodAutoscaler")
 _DEFAULT_REPLICAS = ("deployment", "statefulset")  # Kubernetes runs 1 when none is given
 
 
@@ -72,6 +72,8 @@ def read_kubernetes(
     for manifest in manifests:
         if manifest.kind in WORKLOADS:
             workloads.extend(_workloads(manifest, config_maps, skipped))
+    scalers = [m for m in manifests if m.kind == "HorizontalPodAutoscaler"]
+    workloads = _autoscaled(workloads, manifests, scalers, skipped)
     found = resolve("kubernetes", workloads, endpoints, system, "kubernetes", environment)
     return Found(
         "kubernetes",
@@ -103,12 +105,50 @@ def _manifests(
                 text(dig(root, "metadata", "namespace")) or namespaces.get(doc.file) or "default"
             )
             manifest = _Manifest(kind, name, namespace, doc, root)
-            if kind in WORKLOADS or kind in ("Service", "ConfigMap"):
+            if kind in WORKLOADS or kind in READ:
                 found.append(manifest)
             else:
                 why = WHY_SKIPPED.get(kind, "not a workload, Service or ConfigMap")
                 skipped.append(Skipped(f"{kind} {name}", why, doc.at(root.pos)))
     return found, skipped
+
+
+def _autoscaled(
+    workloads: list[Workload],
+    manifests: list[_Manifest],
+    scalers: list[_Manifest],
+    skipped: list[Skipped],
+) -> list[Workload]:
+    """Workloads with the min and max of the HorizontalPodAutoscaler that targets them.
+
+    Their replicas are then the autoscaler's to set: a count the manifest does
+    not give (Kubernetes' default of 1) is left out."""
+    kinds = {(m.namespace, m.name): m.kind for m in manifests if m.kind in WORKLOADS}
+    found: dict[tuple[str, str], tuple[int, int]] = {}
+    for scaler in scalers:
+        target = dig(scaler.root, "spec", "scaleTargetRef")
+        key = (scaler.namespace, text(dig(target, "name")) or "")
+        high = integer(dig(scaler.root, "spec", "maxReplicas"))
+        low = integer(dig(scaler.root, "spec", "minReplicas"))
+        if kinds.get(key) != text(dig(target, "kind")) or high is None:
+            why = f"targets {text(dig(target, 'kind'))} {key[1]}, which the input does not run"
+            skipped.append(
+                Skipped(
+                    f"HorizontalPodAutoscaler {scaler.name}", why, scaler.doc.at(scaler.root.pos)
+                )
+            )
+            continue
+        found[key] = (1 if low is None else low, high)
+    result = []
+    for workload in workloads:
+        scale = found.get((workload.group, workload.name)) if workload.user_of is None else None
+        if scale is not None:
+            given = ("runtime", "replicas") in workload.positions
+            workload = replace(
+                workload, autoscale=scale, replicas=workload.replicas if given else None
+            )
+        result.append(workload)
+    return result
 
 
 def _endpoint(manifest: _Manifest, skipped: list[Skipped]) -> Endpoint:

@@ -55,6 +55,7 @@ class Workload:
     references: tuple[Reference, ...]
     positions: dict[Path_, Location] = field(default_factory=dict)
     user_of: str | None = None  # a datastore beside this workload in its pod
+    autoscale: tuple[int, int] | None = None  # (min, max)
     notes: tuple[str, ...] = ()
 
 
@@ -230,6 +231,7 @@ def _draft(
             ("workload", workload.workload),
             ("image", workload.image),
             ("replicas", workload.replicas),
+            ("autoscale", _autoscale(workload.autoscale)),
             ("schedule", workload.schedule),
         )
         if value is not None
@@ -251,6 +253,10 @@ def _draft(
         positions=dict(workload.positions),
         notes=workload.notes,
     )
+
+
+def _autoscale(scale: tuple[int, int] | None) -> dict[str, int] | None:
+    return {"min": scale[0], "max": scale[1]} if scale else None
 
 
 def _pod_relations(drafts: list[Draft], workloads: list[Workload], ids: list[str]) -> list[Draft]:
