@@ -144,7 +144,8 @@ def write_architecture(
     rng = random.Random(seed)
     teams = max(1, elements // 50)
     actors = max(1, elements // 100)
-    budget = elements - teams - actors - len(ENVIRONMENTS)
+    flows = max(1, elements // 200)
+    budget = elements - teams - actors - len(ENVIRONMENTS) - flows
     if systems is None:
         systems = max(1, round(budget / SYSTEM_SIZE))
     elif not 1 <= systems <= budget // 8:
@@ -209,6 +210,9 @@ def write_architecture(
         }
         for index in range(actors)
     ]
+    files["flows/flows.yaml"] = [
+        _flow(index, files["actors/actors.yaml"][index % actors]) for index in range(flows)
+    ]
 
     for name, documents in files.items():
         path = root / name
@@ -219,6 +223,21 @@ def write_architecture(
             written.elements += 1
             written.kinds[document["kind"]] = written.kinds.get(document["kind"], 0) + 1
     return written
+
+
+def _flow(index: int, actor: dict[str, Any]) -> dict[str, Any]:
+    """A flow along an actor's first relation: a call to a gateway and its reply."""
+    gateway = actor["uses"][0]["to"]
+    return {
+        "kind": "flow",
+        "id": f"flow-{index}",
+        "name": f"Request {index}",
+        "trigger": {"actor": actor["id"]},
+        "steps": [
+            {"from": actor["id"], "to": gateway, "as": "calls", "sends": "request"},
+            {"from": gateway, "to": actor["id"], "reply": True, "sends": "answer"},
+        ],
+    }
 
 
 def _runtime(rng: random.Random, role: str) -> dict[str, Any]:

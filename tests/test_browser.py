@@ -98,6 +98,23 @@ def test_diagram_node_links_to_the_element_page(site: Served, page: Any) -> None
     assert heading.removesuffix("¶").strip() == "News Scraper"  # ¶: the permalink
 
 
+def test_sequence_participant_links_to_its_page(site: Served, page: Any) -> None:
+    page.goto(site.url("/architecture/flow/call-transcription/"))
+    figure = page.locator('figure.archatlas-diagram[data-view="sequence/call-transcription"]')
+    assert figure.locator(".archatlas-toolbar").count() == 1, "the viewer set the diagram up"
+    card = figure.locator('g.node[data-node="gcp-speech-to-text"] a')
+    assert card.count() == 1, "the sequence diagram should have one card for the vendor"
+    card.hover()
+    lit = figure.locator("g.edge.archatlas-lit")
+    assert lit.count() == 4, "hovering a participant lights its four arrows"
+    card.click()
+    page.wait_for_url("**/architecture/vendor/gcp-speech-to-text/")
+    heading = page.locator(".md-content h1").inner_text()
+    assert heading.removesuffix("¶").strip() == "Google Cloud Speech-to-Text"
+    waiting = page.locator("#flows-that-wait-for-it + ul a")
+    assert waiting.inner_text() == "Call transcription"
+
+
 def test_search_finds_an_element_by_name(site: Served, page: Any) -> None:
     page.goto(site.url("/"))
     search = page.locator("input.md-search__input")

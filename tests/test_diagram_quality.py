@@ -344,7 +344,9 @@ def test_no_text_spills_out_of_its_card_in_the_example(example_diagrams: list[Di
 
 
 def test_one_edge_per_ordered_pair_in_the_example(example_diagrams: list[Diagram]) -> None:
-    counts = {d.key: len(metrics.duplicate_pairs(d.svg)) for d in example_diagrams}
+    # A sequence diagram draws each step: two participants exchange several.
+    graphs = [d for d in example_diagrams if not d.key.startswith("sequence/")]
+    counts = {d.key: len(metrics.duplicate_pairs(d.svg)) for d in graphs}
     assert sum(counts.values()) == 0, f"{sum(counts.values())} duplicate pairs: {_worst(counts)}"
 
 

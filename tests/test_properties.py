@@ -293,7 +293,14 @@ HEADERS = {
     name: (ARCH / name).read_text(encoding="utf-8").splitlines(keepends=True)[0] for name in EXAMPLE
 }
 DUMPED = {name: dump(docs, header=HEADERS[name]).encode("utf-8") for name, docs in EXAMPLE.items()}
-LOCATED = [(name, index) for name, docs in EXAMPLE.items() for index in range(len(docs))]
+# Flows are left to test_flows.py and the golden cases: their items are told
+# apart by their first key, which this test's renames would change.
+LOCATED = [
+    (name, index)
+    for name, docs in EXAMPLE.items()
+    for index in range(len(docs))
+    if docs[index].get("kind") != "flow"
+]
 
 
 def _known_names() -> set[str]:

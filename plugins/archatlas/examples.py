@@ -20,6 +20,7 @@ Group = Literal[
     "data",
     "deployment",
     "fields",
+    "flows",
     "site",
     "warnings",
     "imports",

@@ -38,6 +38,7 @@ SOURCES: dict[str, str] = {
     "kind-ledger.svg": "link-variant",
     "kind-ledger-node.svg": "server-outline",
     "kind-environment.svg": "earth",
+    "kind-flow.svg": "swap-horizontal",
     "role-api.svg": "api",
     "role-worker.svg": "cog-outline",
     "role-model.svg": "brain",

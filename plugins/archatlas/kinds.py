@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import get_args
 
+from .flow_format import Flow
 from .format import (
     Actor,
     Datalake,
@@ -132,6 +133,15 @@ SPECS: tuple[KindSpec, ...] = (
         views=("deployment",),
         sections=("clusters", "deployment", "residency"),
         columns=("clusters", "regions", "owner", "description"),
+    ),
+    KindSpec(
+        Flow,
+        "Flow",
+        "Flows",
+        "archatlas/kind-flow.svg",
+        views=("sequence", "flow"),
+        sections=("flow",),
+        columns=("owner", "tags", "description"),
     ),
 )
 

@@ -23,6 +23,7 @@ from .render import (
     spread,
 )
 from .views import EdgeStyle, Status, View
+from .views.sequence import GroupKind, Message, MessageStyle, SequenceView, Wait
 
 STYLE_MEANINGS: dict[EdgeStyle, str] = {
     "sync": "a call or access that waits for its answer",
@@ -124,19 +125,91 @@ def _card(style: CardStyle) -> str:
     )
 
 
-def legend_html(view: View, id_prefix: str) -> str:
+SEQUENCE_MEANINGS: dict[MessageStyle, str] = {
+    "call": "a call that waits for its answer",
+    "async": "asynchronous: the sender does not wait (work started, a message sent)",
+    "reply": "a reply, or a callback, against the direction of the call",
+    "event": "an event delivered to a subscriber",
+}
+FRAME_MEANINGS: dict[GroupKind, str] = {
+    "loop": "loop: steps repeated until done (polling)",
+    "callback": "callback: steps that come back later from the one called",
+    "alternatives": "alternatives: one of the branches runs",
+    "parallel": "parallel: the branches run at once",
+}
+
+
+def sequence_legend(view: SequenceView) -> Legend:
+    """The legend of what a sequence diagram draws."""
+    styles = {row.style for row in view.rows if isinstance(row, Message)}
+    items = [
+        LegendItem(_arrow(style), meaning)
+        for style, meaning in SEQUENCE_MEANINGS.items()
+        if style in styles
+    ]
+    if any(isinstance(row, Wait) for row in view.rows):
+        items.append(LegendItem(_wait(), "a wait on the participant's lifeline"))
+    kinds = {group.kind for group in view.groups}
+    items += [
+        LegendItem(_frame(), meaning) for kind, meaning in FRAME_MEANINGS.items() if kind in kinds
+    ]
+    notes = [*view.notes]
+    if any(isinstance(row, Message) and row.duration for row in view.rows):
+        notes.append("A duration in italics under an arrow is how long the step takes.")
+    return Legend(tuple(items), tuple(notes), ())
+
+
+def _arrow(style: MessageStyle) -> str:
+    dash = {"async": "5 3", "reply": "2 3"}.get(style, "")
+    dasharray = f' stroke-dasharray="{dash}"' if dash else ""
+    colour = EDGE_STYLES["sync"]["color"]
+    head = (
+        f'<polygon points="24,1 31,5 24,9" fill="{colour}"/>'
+        if style in ("call", "event")
+        else f'<polyline points="24,1 31,5 24,9" fill="none" stroke="{colour}" stroke-width="1.5"/>'
+    )
+    return (
+        f'<svg {SWATCH} width="32" height="10" viewBox="0 0 32 10">'
+        f'<line x1="1" y1="5" x2="30" y2="5" stroke="{colour}" stroke-width="1.5"{dasharray}/>'
+        f"{head}</svg>"
+    )
+
+
+def _wait() -> str:
+    return (
+        f'<svg {SWATCH} width="32" height="14" viewBox="0 0 32 14">'
+        '<rect x="12" y="1" width="8" height="12" fill="#FFF3CD" stroke="#B7791F" '
+        'stroke-dasharray="3 2"/></svg>'
+    )
+
+
+def _frame() -> str:
+    return (
+        f'<svg {SWATCH} width="32" height="14" viewBox="0 0 32 14">'
+        '<rect x="1" y="1" width="30" height="12" fill="none" stroke="#57606A"/>'
+        '<path d="M1,1 h12 v4 l-3,3 H1 Z" fill="#FFFFFF" stroke="#57606A"/></svg>'
+    )
+
+
+def legend_html(view: View | SequenceView, id_prefix: str) -> str:
     """The legend as a figure caption; grouped edges open as lists."""
-    shown = legend(view)
+    if isinstance(view, SequenceView):
+        shown = sequence_legend(view)
+        card = (
+            "a card is a participant, framed by its system, with its lifeline below; "
+            "click it to open its page"
+        )
+    else:
+        shown = legend(view)
+        card = (
+            "a card is an element: its name, then what it is and runs on; click it to open its page"
+        )
     parts = [
         '<figcaption class="archatlas-legend">',
         '<span class="archatlas-legend-title">Legend</span>',
     ]
     parts.append('<ul class="archatlas-legend-items">')
-    parts.append(
-        '<li><span class="archatlas-legend-card" aria-hidden="true"></span>'
-        "a card is an element: its name, then what it is and runs on; "
-        "click it to open its page</li>"
-    )
+    parts.append(f'<li><span class="archatlas-legend-card" aria-hidden="true"></span>{card}</li>')
     for item in shown.items:
         parts.append(f"<li>{item.swatch} {html.escape(item.meaning)}</li>")
     parts.append("</ul>")

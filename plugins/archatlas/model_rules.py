@@ -20,7 +20,7 @@ suggestion.
             files=(File("architecture/payments.yaml", "kind: servce\nid: payments-api\n"),),
             output="""\
 architecture/payments.yaml:1:7: error[unknown-kind]: 'servce' is not a kind (did you mean 'service'?)
-    hint: allowed kinds: system, team, actor, service, vendor, datastore, datalake, ledger, ledger-node, environment
+    hint: allowed kinds: system, team, actor, service, vendor, datastore, datalake, ledger, ledger-node, environment, flow
 0 elements in 1 file: 1 error, 0 warnings
 """,
         ),
@@ -89,7 +89,7 @@ name: Risk
             output="""\
 architecture/teams.yaml:1:1: error[missing-field]: a team needs the field 'id'
 architecture/teams.yaml:4:1: error[missing-field]: this element has no 'kind'
-    hint: allowed kinds: system, team, actor, service, vendor, datastore, datalake, ledger, ledger-node, environment
+    hint: allowed kinds: system, team, actor, service, vendor, datastore, datalake, ledger, ledger-node, environment, flow
 0 elements in 1 file: 2 errors, 0 warnings
 """,
         ),
@@ -260,9 +260,9 @@ accept:
             ),
             output="""\
 architecture/payments.yaml:4:11: error[invalid-value]: accept: 'singel-replica' is not a rule (did you mean 'single-replica'?)
-    hint: warnings that can be accepted: cronjob-without-schedule, declassified-data, drift-unseen-relation, no-fault-tolerance, orphan-element, single-replica
+    hint: warnings that can be accepted: cronjob-without-schedule, declassified-data, drift-unseen-relation, flow-latency, no-fault-tolerance, orphan-element, single-replica
 architecture/payments.yaml:6:11: error[invalid-value]: accept: 'unknown-reference' is an error, which cannot be accepted
-    hint: warnings that can be accepted: cronjob-without-schedule, declassified-data, drift-unseen-relation, no-fault-tolerance, orphan-element, single-replica
+    hint: warnings that can be accepted: cronjob-without-schedule, declassified-data, drift-unseen-relation, flow-latency, no-fault-tolerance, orphan-element, single-replica
 2 elements in 1 file: 2 errors, 0 warnings
 """,
         ),

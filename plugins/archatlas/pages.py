@@ -18,6 +18,8 @@ import jinja2
 
 from . import cells, classification, deploy, markdown, network
 from .findings import Finding, plural
+from .flow_format import Flow
+from .flows import StepRow, participants, step_rows, total, trigger_text, waits_for
 from .format import (
     Channel,
     Classification,
@@ -183,6 +185,39 @@ class ElementFacts:
         }
         return sorted(found.values(), key=title_order)
 
+    # --- flows ---
+
+    @cached_property
+    def flow_info(self) -> FlowInfo:
+        """A flow's trigger, end-to-end duration and steps."""
+        assert isinstance(self.element, Flow)
+        return FlowInfo(
+            trigger_text(self.arch, self.element), str(total(self.element)), step_rows(self.element)
+        )
+
+    @cached_property
+    def flows(self) -> tuple[Element, ...]:
+        """The flows the element takes part in, by name, but those waiting for it."""
+        return tuple(flow for flow in self._flows if flow not in self.waiting_flows)
+
+    @cached_property
+    def waiting_flows(self) -> tuple[Element, ...]:
+        """For a vendor in long-running mode: the flows that wait for its work."""
+        if getattr(self.element, "mode", None) != "long-running":
+            return ()
+        return tuple(
+            f for f in self._flows if isinstance(f, Flow) and waits_for(f, self.element.id)
+        )
+
+    @cached_property
+    def _flows(self) -> tuple[Element, ...]:
+        taking_part = [
+            flow
+            for flow in self.arch.of_kind("flow")
+            if isinstance(flow, Flow) and self.element.id in participants(flow)
+        ]
+        return tuple(sorted(taking_part, key=title_order))
+
     # --- a data lake ---
 
     @cached_property
@@ -280,6 +315,13 @@ class ElementFacts:
                 by_element.get(element.id, []), key=lambda f: f.severity.value != "error"
             )
         ]
+
+
+@dataclass(frozen=True)
+class FlowInfo:
+    trigger: str
+    total: str
+    steps: list[StepRow]
 
 
 def diagram_views(element: Element) -> list[str]:

@@ -13,6 +13,7 @@ from .check import (
     dataflow_rules,
     deployment_rules,
     fields_rules,
+    flows_rules,
     ledgers_rules,
     references_rules,
 )
@@ -29,6 +30,7 @@ EVERY_RULE: tuple[Rule, ...] = (
     *dataflow_rules.RULES,
     *deployment_rules.RULES,
     *fields_rules.RULES,
+    *flows_rules.RULES,
     *site_rules.RULES,
     *import_rules.RULES,
     *drift_rules.RULES,

@@ -115,6 +115,14 @@ These rules check individual field values that the schema alone cannot
 judge.
 """,
     ),
+    "flows": (
+        "Flows",
+        """
+These rules check flows (see [Flows](format.md#flows)): that each step
+stands for a declared relation, that work left running at a vendor is waited
+for, and that durations can be read.
+""",
+    ),
     "site": (
         "Site",
         """

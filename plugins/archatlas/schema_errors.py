@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
 from .findings import Finding, Location, did_you_mean, finding
+from .flow_format import FLOW_NESTED, TAG
 from .format import NESTED, Element, field_names
 from .load import Document
 from .model_rules import BAD_ID, INVALID_VALUE, MISSING_FIELD, UNKNOWN_FIELD, WRONG_TYPE
@@ -159,6 +160,8 @@ def _context(
     for name in reversed(names):
         if name in NESTED:
             return NESTED[name]
+        if name in FLOW_NESTED:
+            return FLOW_NESTED[name]
     return model, f"a {kind}"
 
 
@@ -179,8 +182,10 @@ def _schema_finding(
     detail: ErrorDetails,
     element_id: str | None,
 ) -> Finding:
-    loc = tuple(detail["loc"])
-    owner_model, owner_name = _context(model, kind, loc)
+    tagged = tuple(detail["loc"])
+    owner_model, owner_name = _context(model, kind, tagged)
+    # A flow's items are told apart by tags, which no YAML file writes.
+    loc = tuple(step for step in tagged if not (isinstance(step, str) and step.startswith(TAG)))
     label = _field_label(loc)
     error_type = detail["type"]
     value = detail.get("input")

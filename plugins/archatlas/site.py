@@ -23,11 +23,11 @@ from .legend import legend_html
 from .model import Architecture
 from .pages import Layout, generate_pages, relative
 from .references import Reference, find_references, view_references
-from .render import Progress, Rendered, RenderOptions, diagram_cache, render_all
+from .render import Progress, Rendered, RenderOptions, diagram_cache, render_all, render_sequences
 from .settings import BuildSettings
 from .site_rules import DIAGRAM_FAILED
 from .svg import data_uri, icon_paths, id_prefix, place_svg, standalone_svg
-from .views import VIEW_SPECS, View, build_view
+from .views import VIEW_SPECS, SequenceView, View, build_view
 
 ICON_FOLDER = "assets/archatlas/icons"
 STYLESHEET = "assets/archatlas/archatlas.css"
@@ -80,7 +80,7 @@ class Site:
     options: SiteOptions
     pages: dict[str, str]  # generated pages: docs-relative path -> Markdown
     diagrams: dict[str, Rendered]  # view key -> rendered SVG
-    views: dict[str, View]  # view key -> what its diagram draws, for its legend
+    views: dict[str, View | SequenceView]  # view key -> what its diagram draws, for its legend
     custom_icons: dict[str, Path]  # custom icon key -> the element's image file
 
     @property
@@ -155,10 +155,14 @@ def build_site(
     for source in [*pages.values(), *documents]:
         wanted |= view_references(source)
     views = [view for key in sorted(wanted) if (view := build_view(arch, key)) is not None]
-    diagrams = render_all(views, options.render, progress)
+    graphs = [view for view in views if isinstance(view, View)]
+    diagrams = render_all(graphs, options.render, progress)
+    diagrams.update(
+        render_sequences((v for v in views if isinstance(v, SequenceView)), options.render)
+    )
     if options.render.cache is not None:
         options.render.cache.prune()
-    custom = {key: Path(path) for view in views for path, key in view.custom_icons.items()}
+    custom = {key: Path(path) for view in graphs for path, key in view.custom_icons.items()}
     return Site(arch, options, pages, diagrams, {view.key: view for view in views}, custom)
 
 

@@ -20,6 +20,7 @@ from ..sources import SOURCES, Source
 from .dataflow import check_data_classification, check_declassification
 from .deployment import check_deployments
 from .fields import check_acceptances, check_icons, check_links, check_orphans, check_runtimes
+from .flows import check_flows
 from .ledgers import check_ledgers
 from .references import VERB_TARGETS, check_element_references, check_relations
 from .residency import check_residency
@@ -116,6 +117,7 @@ CHECKS: tuple[Check, ...] = (
     check_ledgers,
     check_deployments,
     check_residency,
+    check_flows,
     check_links,
     check_icons,
     check_runtimes,

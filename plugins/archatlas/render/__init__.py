@@ -11,6 +11,7 @@ for links and icons that each page resolves relative to itself
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -20,7 +21,8 @@ from pathlib import Path
 from ..icons import icon_file, png_source
 from ..settings import DEFAULTS, DiagramFormat
 from ..svg import clean_markup, clean_svg, data_uri, standalone_svg
-from ..views import View
+from ..views import SequenceView, View
+from . import sequence as sequence_module
 from .dot import (
     ARROWS,
     DATA_COLOURS,
@@ -48,6 +50,7 @@ from .run import (
     run_dot,
     trusted,
 )
+from .sequence import SequenceTooLarge, sequence_svg
 
 __all__ = [
     "ARROWS",
@@ -74,6 +77,7 @@ __all__ = [
     "grouped_edges",
     "layouts",
     "render_all",
+    "render_sequences",
     "render_source",
     "run_dot",
     "spread",
@@ -166,6 +170,37 @@ def render_all(
             if progress is not None:
                 progress(done, len(futures))
     return {key: results[key] for key, _, _ in sources}
+
+
+def render_sequences(
+    views: Iterable[SequenceView], options: RenderOptions = RenderOptions()
+) -> dict[str, Rendered]:
+    """Sequence diagrams, drawn in Python: a few milliseconds each, so not in
+    parallel; cached all the same, so that a warm build draws nothing. The
+    cache key holds the renderer's own code, which the drawing depends on."""
+    found: dict[str, Rendered] = {}
+    for view in views:
+        try:
+            found[view.key] = _sequence(view, options)
+        except SequenceTooLarge as error:
+            found[view.key] = Rendered(view.key, "svg", "", error=f"not drawn: {error}")
+    return found
+
+
+def _sequence(view: SequenceView, options: RenderOptions) -> Rendered:
+    cache = options.cache
+    if cache is None:
+        return Rendered(view.key, "svg", sequence_svg(view))
+    entry = cache.key(repr(view), f"sequence {SEQUENCE_CODE}")
+    found = cache.get(entry)
+    if found is not None and trusted(found, "svg"):
+        return Rendered(view.key, "svg", found.decode("utf-8"), cached=True)
+    markup = sequence_svg(view)
+    cache.put(entry, markup.encode("utf-8"))
+    return Rendered(view.key, "svg", markup)
+
+
+SEQUENCE_CODE = hashlib.sha256(Path(sequence_module.__file__).read_bytes()).hexdigest()[:16]
 
 
 def diagram_file(view: View, output: DiagramFormat, timeout: float = DEFAULTS.dot_timeout) -> bytes:

@@ -16,15 +16,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..flow_format import MAX_DEPTH, MAX_PARTICIPANTS, MAX_ROWS
 from ..svg import CHARACTER_WIDTH, LINK_PREFIX, id_prefix
-from ..views.sequence import Message, Participant, Row, SequenceView, Wait
+from ..views.sequence import Group, Message, Participant, Row, SequenceView, Wait
 from .dot import wrap
 
-# What a sequence may hold before it is refused: beyond these a diagram is
-# no longer readable, and its drawing would grow without bound.
-MAX_ROWS = 400
-MAX_PARTICIPANTS = 40
-MAX_DEPTH = 8
+# What a sequence may hold before it is refused (see flow_format): beyond
+# these a diagram is no longer readable, and its drawing would grow without bound.
 
 FONT = "DejaVu Sans, Verdana, sans-serif"
 NAME_SIZE = 12
@@ -40,16 +38,22 @@ WAIT_FILL = "#FFF3CD"
 WAIT_BORDER = "#B7791F"
 
 MARGIN = 16
-CARD_WIDTH = 150
+CARD_WIDTH = 120
 CARD_HEIGHT = 54
 CLUSTER_LABEL = 20  # room above the cards for a system's name
-MIN_GAP = 170  # between the centres of two neighbouring columns
-MAX_GAP = 300
+MIN_GAP = 132  # between the centres of two neighbouring columns
+MAX_GAP = 280
 LABEL_LINES = 2
+MESSAGE_WRAP = 22  # characters: a label of two lines fits between neighbours
 TAB = 22  # a frame's tab row
 DIVIDER = 20  # a branch's divider row
 FRAME_END = 10
+# Characters of a card's name (bold) and caption per line: what the card's
+# width holds at svg.CHARACTER_WIDTH of the font size, with room to spare.
+NAME_WRAP = 15
+CAPTION_WRAP = 20
 SELF_LOOP = 34  # how far a message to oneself goes right
+SYSTEM_GAP = 20  # more room between two columns of different systems: their frames
 
 
 class SequenceTooLarge(ValueError):
@@ -141,7 +145,7 @@ class Placed:
 
 
 def message_lines(message: Message) -> list[str]:
-    return wrap(f"{message.number}. {message.label}", 40, LABEL_LINES)
+    return wrap(f"{message.number}. {message.label}", MESSAGE_WRAP, LABEL_LINES)
 
 
 def row_height(row: Row) -> float:
@@ -196,8 +200,11 @@ def column_x(participants: tuple[Participant, ...], rows: Iterable[Row]) -> dict
         if high - low == 1:
             widest = max(text_width(line, LABEL_SIZE) for line in message_lines(row))
             need[low] = min(float(MAX_GAP), max(need[low], widest + 24))
+    for i in range(len(need)):
+        if participants[i].cluster != participants[i + 1].cluster:
+            need[i] += SYSTEM_GAP
     xs: dict[str, float] = {}
-    x = MARGIN + 30 + CARD_WIDTH / 2
+    x = MARGIN + 8 + CARD_WIDTH / 2
     for i, participant in enumerate(participants):
         xs[participant.id] = x
         x += need[i] if i < len(need) else 0
@@ -229,7 +236,8 @@ def sequence_svg(view: SequenceView) -> str:
     xs = column_x(participants, view.rows)
     rows_top = MARGIN + CLUSTER_LABEL + CARD_HEIGHT + 18 + (22 if view.trigger else 0)
     placed = place_rows(view, rows_top)
-    right = max(xs.values(), default=MARGIN) + CARD_WIDTH / 2 + 30 + SELF_LOOP + 120
+    right = max([*xs.values(), 0.0]) + CARD_WIDTH / 2 + MARGIN + 8
+    right = max(right, _self_labels_right(view, xs), _frames_right(view, xs))
     bottom = placed.height + (34 if view.total else 12)
     parts = [
         f'<svg class="archatlas-svg archatlas-sequence" xmlns="http://www.w3.org/2000/svg" '
@@ -257,6 +265,49 @@ def sequence_svg(view: SequenceView) -> str:
         parts.append(_text(MARGIN, bottom - 12, view.total, LABEL_SIZE, font_weight="bold"))
     parts.append("</svg>")
     return "\n".join(parts)
+
+
+def _self_labels_right(view: SequenceView, xs: dict[str, float]) -> float:
+    """How far the labels of messages to oneself reach, right of their lifeline."""
+    return (
+        max(
+            (
+                xs[row.source]
+                + SELF_LOOP
+                + 6
+                + max(text_width(t, LABEL_SIZE) for t in message_lines(row))
+                for row in view.rows
+                if isinstance(row, Message) and row.source == row.target
+            ),
+            default=0.0,
+        )
+        + MARGIN
+    )
+
+
+def _frame_edges(group: Group, view: SequenceView, xs: dict[str, float]) -> tuple[float, float]:
+    """A frame's left and right: around the lifelines of what happens in it,
+    inset by how deep it is nested."""
+    involved = _involved(view.rows[group.first : group.last + 1])
+    centres = [xs[pid] for pid in involved if pid in xs] or [min(xs.values(), default=0.0)]
+    inside = [g.depth for g in view.groups if group.first <= g.first and g.last <= group.last]
+    margin = FRAME_MARGIN + FRAME_STEP * (max(inside, default=group.depth) - group.depth)
+    left, right = min(centres) - margin, max(centres) + margin
+    return left, max(right, left + text_width(frame_tab(group), SMALL_SIZE) + 24)
+
+
+def frame_tab(group: Group) -> str:
+    """The words in a frame's tab: its kind, what it waits for, how long it takes."""
+    words = [group.kind, group.label, group.duration]
+    return wrap(" · ".join(word for word in words if word), 60, 1)[0]
+
+
+FRAME_MARGIN = 40  # from the outermost lifeline in a frame to its side
+FRAME_STEP = 7  # more for each frame nested inside it
+
+
+def _frames_right(view: SequenceView, xs: dict[str, float]) -> float:
+    return max((_frame_edges(g, view, xs)[1] for g in view.groups), default=0.0) + MARGIN
 
 
 def _clusters(
@@ -297,8 +348,8 @@ def _cards(participants: tuple[Participant, ...], xs: dict[str, float], prefix: 
     top = MARGIN + CLUSTER_LABEL
     for participant in participants:
         x = xs[participant.id]
-        name = wrap(participant.label, 22, 2)
-        caption = wrap(participant.caption, 28, 1)[0]
+        name = wrap(participant.label, NAME_WRAP, 2)
+        caption = wrap(participant.caption, CAPTION_WRAP, 1)[0]
         name_y = top + (22 if len(name) == 1 else 18)
         lines = [
             _text(
@@ -347,15 +398,9 @@ def _box(left: float, top: float, right: float, bottom: float) -> str:
 def _frames(view: SequenceView, xs: dict[str, float], placed: Placed) -> list[str]:
     found: list[str] = []
     for index, group in enumerate(view.groups):
-        involved = _involved(view.rows[group.first : group.last + 1])
-        centres = [xs[pid] for pid in involved if pid in xs] or [min(xs.values(), default=0.0)]
-        inset = group.depth * 8
-        left = min(centres) - 70 + inset
-        right = max(centres) + 70 + SELF_LOOP - inset
+        left, right = _frame_edges(group, view, xs)
         top, bottom = placed.tops[index], placed.bottoms[index]
-        words = [group.kind, group.label, group.duration]
-        title = " · ".join(word for word in words if word)
-        tab = wrap(title, 60, 1)[0]
+        tab = frame_tab(group)
         tab_width = text_width(tab, SMALL_SIZE) + 14
         found += [
             f'<g class="archatlas-frame" data-kind="{group.kind}" aria-hidden="true">',

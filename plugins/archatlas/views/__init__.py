@@ -16,6 +16,7 @@ from ..kinds import KIND_SPECS
 from ..model import Architecture
 from .classification import classification_view
 from .deployment import deployment_view
+from .flows import dynamic_view, sequence_view
 from .graph import (
     MAX_NODES,
     EdgeStyle,
@@ -30,12 +31,14 @@ from .graph import (
     system_view,
     team_view,
 )
+from .sequence import SequenceView
 from .topology import datalake_view, ledger_view, lineage_view
 
 __all__ = [
     "MAX_NODES",
     "VIEW_SPECS",
     "EdgeStyle",
+    "SequenceView",
     "Status",
     "View",
     "ViewCluster",
@@ -58,7 +61,8 @@ class ViewSpec:
     """A view, declared once: pages embed it as `arch:view/NAME` or `arch:view/NAME/ID`."""
 
     name: str
-    build: Callable[[Architecture, str], View]  # (architecture, element id) -> the view
+    # (architecture, element id) -> the view: a graph, or a sequence
+    build: Callable[[Architecture, str], View | SequenceView]
     scope: ViewScope
 
     @property
@@ -84,6 +88,8 @@ VIEW_SPECS: dict[str, ViewSpec] = {
         ViewSpec("team", team_view, "kind"),
         ViewSpec("deployment", deployment_view, "kind"),
         ViewSpec("classification", lambda arch, _: classification_view(arch), "site"),
+        ViewSpec("sequence", sequence_view, "kind"),
+        ViewSpec("flow", dynamic_view, "kind"),
     )
 }
 
@@ -98,7 +104,7 @@ def view_keys(arch: Architecture) -> list[str]:
     return keys
 
 
-def build_view(arch: Architecture, key: str) -> View | None:
+def build_view(arch: Architecture, key: str) -> View | SequenceView | None:
     """The view named `key`, or None when no such view exists."""
     name, _, element_id = key.partition("/")
     spec = VIEW_SPECS.get(name)
