@@ -354,6 +354,7 @@ EXPECTED_DIFF: dict[str, Any] = {
             "fields": [{"field": "datasets[orders].zone", "before": "raw", "after": "curated"}],
         },
     ],
+    "flows": [],
     "relations_added": [
         {
             "from": "api",
@@ -416,6 +417,19 @@ def expected_tables(data: dict[str, Any]) -> dict[str, list[list[str]]]:
             ]
             for item in data["changed"]
             for f in item["fields"]
+        ],
+        "Flows": [
+            [
+                f"{item['name']} (`{item['id']}`)",
+                item["change"],
+                *(
+                    shown(sides["after"])
+                    if sides["before"] == sides["after"]
+                    else f"{shown(sides['before'])} → {shown(sides['after'])}"
+                    for sides in (item["steps"], item["end_to_end"])
+                ),
+            ]
+            for item in data["flows"]
         ],
         "Relations added": [relation(item) for item in data["relations_added"]],
         "Relations removed": [relation(item) for item in data["relations_removed"]],

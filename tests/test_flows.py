@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 from archatlas import durations
 from archatlas.check import check_directory
+from archatlas.diff import compare
+from archatlas.diff_report import as_json, as_markdown
 from archatlas.flow_format import Flow
 from archatlas.flows import participants, total
 from archatlas.model import Architecture
@@ -159,3 +163,31 @@ def test_elements_list_their_flows_and_a_long_running_vendor_those_waiting(
         "[Trade recording](../flow/trade-recording.md)"
         in pages["architecture/datalake/market-lake.md"]
     )
+    system = pages["architecture/system/call-analytics.md"]  # through its elements
+    assert "## Flows\n\n- [Call transcription](../flow/call-transcription.md)\n" in system
+
+
+def test_the_diff_reports_flows_changed_with_their_steps_and_duration(tmp_path: Path) -> None:
+    head = tmp_path / "architecture"
+    shutil.copytree(EXAMPLE, head)
+    flows_file = head / "call-analytics" / "flows.yaml"
+    text = flows_file.read_text(encoding="utf-8").replace(
+        "duration: p95 4min", "duration: p95 6min"
+    )
+    flows_file.write_text(text, encoding="utf-8")
+    (head / "trade-ledger" / "flows.yaml").unlink()
+    diff = compare(check_directory(EXAMPLE), check_directory(head))
+    report = as_markdown(diff, "main", "change")
+    assert "### Flows\n\n| Flow | Change | Steps | End to end |\n" in report
+    assert (
+        "| Call transcription (`call-transcription`) | changed | 7 | 4min 9s → 6min 9s |" in report
+    )
+    assert "| Trade recording (`trade-recording`) | removed | 12 → — | 5s → — |" in report
+    data = json.loads(as_json(diff, "main", "change"))
+    assert data["flows"][0] == {
+        "id": "call-transcription",
+        "name": "Call transcription",
+        "change": "changed",
+        "steps": {"before": 7, "after": 7},
+        "end_to_end": {"before": "4min 9s", "after": "6min 9s"},
+    }

@@ -82,6 +82,24 @@ def _deep(opening: str, closing: str, depth: int) -> str:
     return "kind: team\nid: deep\ncontact: " + opening * depth + closing * depth + "\n"
 
 
+FLOW_ELEMENTS = (
+    "kind: service\nid: api\nuses: [{to: db, as: reads}]\n---\nkind: datastore\nid: db\n"
+)
+
+
+def _flow_steps(count: int) -> str:
+    steps = "".join("  - {from: api, to: db, sends: rows}\n" for _ in range(count))
+    return FLOW_ELEMENTS + "---\nkind: flow\nid: long\nsteps:\n" + steps
+
+
+def _flow_nesting(depth: int) -> str:
+    text, indent = FLOW_ELEMENTS + "---\nkind: flow\nid: deep\nsteps:\n", "  "
+    for level in range(depth):
+        text += f"{indent}- loop: level {level}\n{indent}  steps:\n"
+        indent += "    "
+    return text + f"{indent}- {{from: api, to: db}}\n"
+
+
 def _huge(arch: Path, case: Path) -> None:
     with (arch / "huge.yaml").open("wb") as file:
         file.write(b"kind: team\nid: huge\ndescription: ")
@@ -231,6 +249,28 @@ CHECK_CASES = [
         (E("deep.yaml:4:127", "too-deep"),),
     ),
     CheckCase("file-30-mb", _huge, (E("huge.yaml:1:1", "file-too-large"),)),
+    # Flows: one clear finding, however large or deep, and text stays text.
+    CheckCase(
+        "flow-10000-steps",
+        _gen("flow.yaml", _flow_steps(10_000)),
+        (E("flow.yaml:11:3", "flow-too-large"),),
+    ),
+    CheckCase(
+        "flow-nesting-12-groups",
+        "flow-deep-nesting.yaml",
+        (E("flow-deep-nesting.yaml:28:37", "flow-too-large"),),
+    ),
+    CheckCase(
+        "flow-nesting-40-groups",
+        _gen("flow.yaml", _flow_nesting(40)),
+        (E("flow.yaml:73:129", "too-deep"),),
+    ),
+    CheckCase(
+        "flow-injection-in-step-text",
+        "flow-injection.yaml",
+        (E("flow-injection.yaml:23:11", "bad-id"),),
+        absent=("alert(1)</script>",),
+    ),
     CheckCase(
         "values-150000",
         _gen("many.yaml", "kind: team\nid: many\ncontact: [" + "0," * 150_000 + "0]\n"),
@@ -730,6 +770,23 @@ DOT_CASES = [
     DotCase("dot-edge-escapes", ("service", "dot-backslash"), "\\l\\r\\G"),
     DotCase("dot-edge-html", ("service", "dot-html-label"), "<i>html</i>"),
 ]
+
+
+def test_flow_text_stays_text(site: Build) -> None:
+    """A flow's hostile text, on its page, in its sequence diagram and over the graph."""
+    assert site.returncode == 0, site.log
+    page = site.page("flow", "esc-flow")
+    assert_runs_no_script(page)
+    assert len(page.diagrams) == 2, page.diagrams
+    shown = [" ".join(html.unescape(text).split()) for text in page.svg_texts]
+    for text in ("[<img src=x onerror=alert(1)>]", 'Trigger: "><svg onload=alert(1)>'):
+        assert text in shown, (text, shown)
+    # A step's whole text is its tooltip, escaped.
+    sequence = page.diagrams[0]
+    assert html.escape("</text><script>alert(1)</script> [x](javascript:alert(1))") in sequence
+    assert '"archatlas-link:javascript' not in sequence
+    links = [value for tag, name, value in page.links if tag == "a" and "href" in name]
+    assert not [link for link in links if "javascript" in link.lower()], links
 
 
 @pytest.mark.parametrize("case", _params(DOT_CASES))

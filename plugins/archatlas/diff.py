@@ -11,11 +11,14 @@ import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
+from . import durations, flows
 from .check import Result
 from .findings import Finding, Severity
+from .flow_format import Flow
 from .format import Element, Relation, relation_key
+from .model import Architecture
 
 # Lists of mappings that carry their own id: compared item by item.
 KEYED_LISTS = frozenset({"datasets", "organizations", "channels"})
@@ -50,6 +53,16 @@ class InvalidElement:
 
 
 @dataclass(frozen=True)
+class FlowChange:
+    """A flow added, removed or changed: its steps and end-to-end duration on each side."""
+
+    flow: Element  # the head's, or the base's when removed
+    status: Literal["added", "removed", "changed"]
+    steps: tuple[int | None, int | None]  # before, after; None where it does not exist
+    total: tuple[str | None, str | None]  # the end-to-end duration, before and after
+
+
+@dataclass(frozen=True)
 class Diff:
     added: tuple[Element, ...]
     removed: tuple[Element, ...]
@@ -60,6 +73,7 @@ class Diff:
     findings_fixed: tuple[Finding, ...]
     invalid: tuple[InvalidElement, ...] = ()  # valid in base, invalid in head
     now_valid: tuple[InvalidElement, ...] = ()  # invalid in base, valid in head
+    flows: tuple[FlowChange, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -106,6 +120,7 @@ def compare(base: Result, head: Result) -> Diff:
         now_valid=tuple(
             InvalidElement(after[i], findings_about(base, i)) for i in sorted(now_valid)
         ),
+        flows=flow_changes(base.architecture, head.architecture, {c.element.id for c in changed}),
     )
 
 
@@ -125,6 +140,40 @@ def findings_about(side: Result, element_id: str) -> tuple[Finding, ...]:
         if item.element == element_id
         or any(item.path == path and first <= item.line <= last for path, first, last in places)
     )
+
+
+def flow_changes(
+    base: Architecture, head: Architecture, changed: set[str]
+) -> tuple[FlowChange, ...]:
+    """The flows the change adds, removes or changes, by id."""
+    ids = {f.id for f in base.of_kind("flow")} | {f.id for f in head.of_kind("flow")}
+    found = []
+    for flow_id in sorted(ids):
+        before, after = base.get(flow_id), head.get(flow_id)
+        if before is not None and after is not None and flow_id not in changed:
+            continue
+        status: Literal["added", "removed", "changed"] = (
+            "added" if before is None else "removed" if after is None else "changed"
+        )
+        shown = after or before
+        assert shown is not None
+        found.append(
+            FlowChange(
+                shown,
+                status,
+                (_step_count(before), _step_count(after)),
+                (_total(before), _total(after)),
+            )
+        )
+    return tuple(found)
+
+
+def _step_count(flow: Element | None) -> int | None:
+    return len(flows.steps(flow)) if isinstance(flow, Flow) else None
+
+
+def _total(flow: Element | None) -> str | None:
+    return durations.shown(flows.total(flow).seconds) if isinstance(flow, Flow) else None
 
 
 # --- elements -------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from .findings import Finding, plural
 from .report import OutputFormat, finding_data, output_formats
 
 if TYPE_CHECKING:  # the command line reads the formats before it diffs anything
-    from .diff import Diff, InvalidElement, RelationChange
+    from .diff import Diff, FlowChange, InvalidElement, RelationChange
     from .format import Element
 
 NOT_SET = "—"
@@ -70,6 +70,19 @@ def _finding_row(item: Finding) -> list[str]:
     ]
 
 
+def _flow_row(change: FlowChange) -> list[str]:
+    def sides(pair: tuple[object, object]) -> str:
+        before, after = (_cell(value) for value in pair)
+        return after if before == after else f"{before} → {after}"
+
+    return [
+        f"{_cell(change.flow.title)} (`{change.flow.id}`)",
+        change.status,
+        sides(change.steps),
+        sides(change.total),
+    ]
+
+
 def _invalid_rows(items: Iterable[InvalidElement]) -> list[list[str]]:
     """One row per finding that tells why the element is invalid."""
     rows = []
@@ -84,6 +97,7 @@ def _invalid_rows(items: Iterable[InvalidElement]) -> list[list[str]]:
 
 
 ELEMENT_HEADER = ["Element", "Kind", "System"]
+FLOW_HEADER = ["Flow", "Change", "Steps", "End to end"]
 INVALID_HEADER = ["Element", "Kind", "Rule", "Where", "Message"]
 # What the reader is told under a section's title.
 NOTES = {
@@ -115,6 +129,7 @@ def _sections(diff: Diff) -> list[tuple[str, list[str], list[list[str]]]]:
         ("Invalid in head", INVALID_HEADER, _invalid_rows(diff.invalid)),
         ("Now valid", ELEMENT_HEADER, [_element_row(item.element) for item in diff.now_valid]),
         ("Changed", ["Element", "Field", "Before", "After"], changes),
+        ("Flows", FLOW_HEADER, [_flow_row(f) for f in diff.flows]),
         ("Relations added", RELATION_HEADER, [_relation_row(r) for r in diff.relations_added]),
         ("Relations removed", RELATION_HEADER, [_relation_row(r) for r in diff.relations_removed]),
         (
@@ -174,6 +189,16 @@ def as_json(diff: Diff, base: str, head: str) -> str:
         ],
         "invalid_in_head": [_invalid_data(item) for item in diff.invalid],
         "now_valid": [_invalid_data(item) for item in diff.now_valid],
+        "flows": [
+            {
+                "id": f.flow.id,
+                "name": f.flow.title,
+                "change": f.status,
+                "steps": {"before": f.steps[0], "after": f.steps[1]},
+                "end_to_end": {"before": f.total[0], "after": f.total[1]},
+            }
+            for f in diff.flows
+        ],
         "relations_added": [_relation_data(c) for c in diff.relations_added],
         "relations_removed": [_relation_data(c) for c in diff.relations_removed],
         "findings_introduced": [finding_data(f) for f in diff.findings_introduced],

@@ -211,10 +211,13 @@ class ElementFacts:
 
     @cached_property
     def _flows(self) -> tuple[Element, ...]:
+        ids = {self.element.id}
+        if self.element.kind == "system":  # a system takes part through its elements
+            ids |= {member.id for member in self.arch.in_system(self.element.id)}
         taking_part = [
             flow
             for flow in self.arch.of_kind("flow")
-            if isinstance(flow, Flow) and self.element.id in participants(flow)
+            if isinstance(flow, Flow) and ids & set(participants(flow))
         ]
         return tuple(sorted(taking_part, key=title_order))
 
