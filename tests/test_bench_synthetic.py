@@ -60,7 +60,7 @@ def test_layout_one_folder_per_system_several_documents_per_file(tmp_path: Path)
     result = check_directory(root)
     systems = [element.id for element in result.architecture.of_kind("system")]
     folders = sorted(path.name for path in root.iterdir() if path.is_dir())
-    assert folders == sorted([*systems, "actors", "environments", "teams"])
+    assert folders == sorted([*systems, "actors", "environments", "flows", "teams"])
     for system in systems:
         members = result.architecture.in_system(system)
         assert 15 <= len(members) + 1 <= 25, system
