@@ -37,6 +37,8 @@ PAGES = {
     "ledger": "/architecture/ledger/trade-fabric/",
     "vendor": "/architecture/vendor/gcp-speech-to-text/",
     "environment": "/architecture/environment/production/",
+    "flow-transcription": "/architecture/flow/call-transcription/",
+    "flow-trade": "/architecture/flow/trade-recording/",
 }
 # The pictures docs/site.md shows, by file name: (page, variant, scrolled to the diagram).
 ALIASES = {

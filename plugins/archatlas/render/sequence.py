@@ -145,7 +145,9 @@ class Placed:
 
 
 def message_lines(message: Message) -> list[str]:
-    return wrap(f"{message.number}. {message.label}", MESSAGE_WRAP, LABEL_LINES)
+    # The number goes before the first line: it never takes a line of its own.
+    first, *rest = wrap(message.label, MESSAGE_WRAP, LABEL_LINES)
+    return [f"{message.number}. {first}", *rest]
 
 
 def row_height(row: Row) -> float:
