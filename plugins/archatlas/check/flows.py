@@ -107,7 +107,7 @@ def _participants(arch: Architecture, flow: Flow, visited: list[Visited]) -> Ite
         elif isinstance(v.item, Wait) and v.item.by:
             named.append((v.item.by, (*v.path, "by")))
     for element_id, path in named:
-        if element_id not in arch.by_id and element_id not in arch.broken:
+        if element_id not in arch.by_id and not arch.may_exist(element_id):
             yield finding(
                 FLOW_UNKNOWN_PARTICIPANT,
                 arch.locate(flow.id, *path),
@@ -152,6 +152,8 @@ def _steps(arch: Architecture, flow: Flow, visited: list[Visited]) -> Iterator[F
         step = v.item
         if not isinstance(step, Step) or not _known(arch, step) or step.source == step.to:
             continue
+        if _maybe_declared(arch, step):
+            continue  # a document left out may hold the relation: its own finding tells it
         found, _ = matched(arch, v)
         where = arch.locate(flow.id, *v.path)
         if not found:
@@ -166,6 +168,12 @@ def _steps(arch: Architecture, flow: Flow, visited: list[Visited]) -> Iterator[F
                 f"write as: {verbs[0]}, or declare the relation with the verb the step uses",
                 flow.id,
             )
+
+
+def _maybe_declared(arch: Architecture, step: Step) -> bool:
+    """Whether the step's relation may be in a part of the architecture that
+    its mistakes kept out of the model."""
+    return arch.may_be_used(step.to) or arch.may_be_used(step.source)
 
 
 def _undeclared(arch: Architecture, flow: Flow, step: Step, where: Location) -> Finding:
