@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from . import markdown
 from .format import CLASSIFICATIONS, Acceptance, Classification, Element, Ledger, LedgerNode
 from .kinds import KIND_SPECS
+from .membership import channel_part
 from .model import Architecture, title_order
-from .network import channel_part
 
 # --- values -----------------------------------------------------------------------------
 
@@ -310,22 +310,26 @@ def by_title(elements: Iterable[Element]) -> tuple[Element, ...]:
 # --- ledgers, as tables show them ------------------------------------------------------------
 
 
-def organization_part(arch: Architecture, node: Element) -> Value | None:
-    """A ledger node's organization: a link to it on its ledger's page (see
-    templates/sections/organizations.md.j2), or its id when the ledger does not declare it."""
-    organization = getattr(node, "organization", None)
+def organization_part(
+    arch: Architecture, node: Element, field: str = "organization"
+) -> Value | None:
+    """A ledger node's organization (or `operator`): a link to it on its ledger's
+    page (see templates/sections/organizations.md.j2), or its id when the
+    ledger does not declare it."""
+    organization = getattr(node, field, None)
     if not organization:
         return None
     ledger = arch.get(getattr(node, "ledger", ""))
     declared = {org.id for org in getattr(ledger, "organizations", ())}
     if ledger is None or organization not in declared:
         return Text(organization)
-    return Part(ledger.id, f"organization-{organization}", organization_name(arch, node))
+    return Part(ledger.id, f"organization-{organization}", organization_name(arch, node, field))
 
 
-def organization_name(arch: Architecture, node: Element) -> str:
-    """A ledger node's organization by its name in the ledger (its id if it has none)."""
-    organization = str(getattr(node, "organization", None) or "")
+def organization_name(arch: Architecture, node: Element, field: str = "organization") -> str:
+    """A ledger node's organization (or `operator`) by its name in the ledger
+    (its id if it has none)."""
+    organization = str(getattr(node, field, None) or "")
     ledger = arch.get(getattr(node, "ledger", ""))
     for declared in getattr(ledger, "organizations", ()):
         if declared.id == organization:
@@ -365,6 +369,7 @@ FACT_LABELS: dict[str, str] = {
     "consensus": "Consensus",
     "ledger": "Ledger",
     "organization": "Organization",
+    "operator": "Operated by",
     "endpoint": "Endpoint",
     "regions": "Regions",
     "accept": "Accepted findings",
@@ -372,7 +377,7 @@ FACT_LABELS: dict[str, str] = {
 # Fields the page says elsewhere: in its title, its header line or a section of its own.
 NOT_FACTS = frozenset(
     {"kind", "id", "name", "description", "uses", "links", "tags", "icon", "role"}
-    | {"datasets", "organizations", "channels"}
+    | {"datasets", "organizations", "channels", "node-defaults"}
     | {"deployments", "clusters", "residency"}
 )
 _REFERENCES = frozenset({"system", "owner", "ledger"})
@@ -398,8 +403,9 @@ def facts(arch: Architecture, element: Element) -> list[tuple[str, Value]]:
             continue
         if name == "accept":
             rows.append((label(name), Accepted(element.accept)))
-        elif name == "organization":
-            rows.append((label(name), organization_part(arch, element) or Text(str(value))))
+        elif name in ("organization", "operator"):
+            part = organization_part(arch, element, name)
+            rows.append((label(name), part or Text(str(value))))
         elif name == "runtime" and isinstance(value, dict):
             rows.extend(
                 (_runtime_label(element, path), inner) for path, inner in _runtime_facts(value)

@@ -21,6 +21,9 @@ LakeEngine = Literal["s3", "gcs", "adls", "hdfs", "delta", "iceberg"]
 LedgerPlatform = Literal["fabric", "besu", "quorum", "ethereum", "corda"]
 Consensus = Literal["raft", "pbft", "ibft", "qbft", "poa", "pos", "pow"]
 NodeRole = Literal["peer", "orderer", "validator", "bootnode", "rpc", "observer"]
+# What a subscription to a ledger receives: its blocks, or the events its
+# chaincode (smart contracts) emit.
+LedgerEvents = Literal["block", "chaincode"]
 
 VERBS: tuple[Verb, ...] = get_args(Verb)
 CLASSIFICATIONS: tuple[Classification, ...] = get_args(Classification)
@@ -50,6 +53,9 @@ class Relation(Strict):
     channel: Id | None = Field(None, description="with a ledger target: the channel")
     organization: Id | None = Field(
         None, description="with a ledger target: the organization whose identity signs"
+    )
+    events: LedgerEvents | None = Field(
+        None, description="with subscribes to a ledger: block or chaincode events"
     )
 
 
@@ -199,22 +205,48 @@ class Datalake(Grouped):
     deployments: Deployments = ()
 
 
+class NodeDefaults(Strict):
+    """Fields each ledger-node of a ledger takes unless it sets them itself."""
+
+    organization: Id | None = Field(None, description="an organization of the ledger")
+    operator: Id | None = Field(None, description="the organization that runs the nodes")
+    role: NodeRole | None = None
+    runtime: Runtime | None = Field(None, description="merged field by field with a node's own")
+    channels: tuple[Id, ...] | None = Field(None, description="channels of the ledger")
+    owner: Id | None = Field(None, description="id of a team")
+    system: Id | None = Field(None, description="id of a system")
+    tags: tuple[str, ...] | None = None
+
+
 class Ledger(Grouped):
     kind: Literal["ledger"]
     platform: LedgerPlatform | None = None
     consensus: Consensus | None = None
     organizations: tuple[Organization, ...] = ()
     channels: tuple[Channel, ...] = ()
+    node_defaults: NodeDefaults | None = Field(
+        None,
+        alias="node-defaults",
+        description="fields that each of its ledger-nodes takes unless it sets them",
+    )
 
 
 class LedgerNode(Grouped):
     kind: Literal["ledger-node"]
     ledger: Id = Field(description="id of the ledger this node belongs to")
     organization: Id | None = Field(None, description="an organization of that ledger")
+    operator: Id | None = Field(
+        None, description="the organization of that ledger that runs the node"
+    )
     role: NodeRole | None = None
     runtime: Runtime | None = None
     endpoint: str | None = None
     deployments: Deployments = ()
+    channels: tuple[Id, ...] | None = Field(
+        None,
+        description="the channels of the ledger it joins; without it, those its "
+        "organization is a member of (all channels, for an ordering node)",
+    )
 
 
 class Environment(Element):
@@ -230,7 +262,7 @@ class Environment(Element):
 def relation_key(relation: Relation) -> tuple[str, ...]:
     """What tells two relations of one element apart: the same target may be
     read for several datasets, or a ledger used on several channels."""
-    qualifiers = (relation.dataset, relation.channel, relation.organization)
+    qualifiers = (relation.dataset, relation.channel, relation.organization, relation.events)
     return (relation.to, relation.verb or "uses", *(q for q in qualifiers if q))
 
 
@@ -248,6 +280,7 @@ NESTED: dict[str, tuple[type[BaseModel], str]] = {
     "deployments": (Deployment, "a deployment"),
     "clusters": (Cluster, "a cluster"),
     "residency": (Residency, "a residency rule"),
+    "node-defaults": (NodeDefaults, "node-defaults"),
 }
 
 

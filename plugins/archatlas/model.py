@@ -13,6 +13,7 @@ from functools import cached_property
 
 from pydantic import ValidationError
 
+from .defaults import apply_node_defaults
 from .findings import Finding, Location, closest, did_you_mean, finding
 from .format import Element, Relation
 from .kinds import KINDS, MODELS
@@ -24,7 +25,7 @@ from .model_rules import (
     UNKNOWN_KIND,
 )
 from .possible import NOTHING_LEFT_OUT, Possible, gather, in_text, in_tree
-from .schema_errors import find_node, schema_findings
+from .schema_errors import find_node, schema_findings, walk
 from .yamltree import Mapping, Node, Scalar, Sequence, to_python
 
 
@@ -38,6 +39,9 @@ class Architecture:
     broken_targets: frozenset[str] = frozenset()
     # What every document left out (by its YAML or its schema) may describe.
     possible: Possible = NOTHING_LEFT_OUT
+    # Ledger-nodes that took fields from their ledger's node-defaults: node id
+    # -> ledger id, so that a finding about such a field points at the default.
+    defaulted: dict[str, str] = field(default_factory=dict, repr=False)
 
     def may_exist(self, element_id: str, kind: str | None = None) -> bool:
         """Whether a reference to `element_id`, which no element has, may mean an
@@ -119,9 +123,16 @@ class Architecture:
         return self._used_by.get(element_id, ())
 
     def locate(self, element_id: str, *path: str | int, key: bool = False) -> Location:
-        """Where a field of an element is written (the nearest existing parent)."""
+        """Where a field of an element is written (the nearest existing parent);
+        for a field a node took from its ledger's node-defaults, the default."""
         document = self.sources[element_id]
-        node = find_node(document.root, path, key=key)
+        node, whole = walk(document.root, path, key)
+        ledger = self.defaulted.get(element_id)
+        if ledger is not None and not whole:
+            defaults = self.sources[ledger]
+            default, found = walk(defaults.root, ("node-defaults", *path), key)
+            if found:
+                return defaults.at(default.pos)
         return document.at(node.pos)
 
 
@@ -168,13 +179,15 @@ def build(
             continue
         elements[element.id] = element
         sources[element.id] = document
-    ordered = tuple(elements[key] for key in sorted(elements))
+    completed, defaulted = apply_node_defaults(elements)
+    ordered = tuple(completed[key] for key in sorted(completed))
     return Architecture(
         ordered,
         sources,
         frozenset(broken - elements.keys()),
         frozenset(broken_targets),
         gather(named),
+        defaulted=defaulted,
     ), findings
 
 

@@ -2,29 +2,20 @@
 the channels each node serves, the channel-by-organization matrix and how
 many failures the ordering service survives.
 
-One place answers "which channels does a node serve", so the ledger view and
-the pages cannot disagree. Until nodes declare their channels, the answer is
-derived: an ordering node orders every channel, and a peer (or another node
-that serves reads) serves every channel its organization is a member of.
+One place answers "which channels does a node serve" (`membership.py`), so
+the checks, the ledger view and the pages cannot disagree: the channels a
+node declares, or, without `channels`, those derived from its role.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 from .check.ledgers import QUORUMS, tolerated_failures
 from .findings import plural
 from .format import Channel, Ledger, LedgerNode
+from .membership import ORDERING_ROLES, ChannelPart, channel_part
 from .model import Architecture, title_order
-
-# Ordering nodes by consensus family: Raft and the BFT kinds order with
-# orderers or validators; the nodes that serve a channel's reads and
-# endorsements are peers, validators, observers and RPC gateways.
-ORDERING_ROLES = frozenset({"orderer", "validator"})
-SERVING_ROLES = frozenset({"peer", "validator", "observer", "rpc"})
-
-ChannelPart = Literal["orders", "serves"]  # what a node does for a channel
 
 CONSENSUS_NAMES = {
     "raft": "Raft",
@@ -51,15 +42,6 @@ def network_nodes(arch: Architecture, ledger_id: str) -> tuple[LedgerNode, ...]:
         for node in arch.of_kind("ledger-node")
         if isinstance(node, LedgerNode) and node.ledger == ledger_id
     )
-
-
-def channel_part(node: LedgerNode, channel: Channel) -> ChannelPart | None:
-    """What `node` does for `channel`: orders its blocks, serves it, or nothing."""
-    if node.role in ORDERING_ROLES:
-        return "orders"
-    if node.role in SERVING_ROLES and node.organization in channel.members:
-        return "serves"
-    return None
 
 
 def channels_of(ledger: Ledger, node: LedgerNode, part: ChannelPart) -> tuple[Channel, ...]:

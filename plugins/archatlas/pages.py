@@ -32,6 +32,7 @@ from .format import (
 )
 from .kinds import KIND_SPECS, KINDS
 from .lineage import LineageStep, lineage_steps
+from .membership import ChannelPart
 from .model import Architecture, title_order
 from .network import FaultTolerance
 from .sensitivity import highest
@@ -255,7 +256,12 @@ class ElementFacts:
         ledger = self.arch.get(getattr(self.element, "ledger", None) or "")
         return ledger if isinstance(ledger, Ledger) else None
 
-    def node_channels(self, part: network.ChannelPart) -> tuple[Channel, ...]:
+    def channels_of(self, node: LedgerNode, part: ChannelPart) -> tuple[Channel, ...]:
+        """The channels of a ledger that one of its nodes orders or serves."""
+        assert isinstance(self.element, Ledger)
+        return network.channels_of(self.element, node, part)
+
+    def node_channels(self, part: ChannelPart) -> tuple[Channel, ...]:
         """The channels a ledger node orders or serves."""
         ledger = self.node_ledger
         if ledger is None or not isinstance(self.element, LedgerNode):

@@ -29,20 +29,26 @@ def find_node(root: Node, path: Iterable[str | int], key: bool = False) -> Node:
     With `key`, a mapping entry's key is returned instead of its value,
     for messages about the field name itself.
     """
+    return walk(root, path, key)[0]
+
+
+def walk(root: Node, path: Iterable[str | int], key: bool = False) -> tuple[Node, bool]:
+    """The deepest node on the way to `path`, and whether it is the one at its end."""
     node: Node = root
     steps = list(path)
     for index, step in enumerate(steps):
         child: Node | None = None
         if isinstance(node, Mapping) and isinstance(step, str):
             if key and index == len(steps) - 1:
-                return node.key(step) or node
+                found = node.key(step)
+                return (found, True) if found is not None else (node, False)
             child = node.get(step)
         elif isinstance(node, Sequence) and isinstance(step, int) and step < len(node.items):
             child = node.items[step]
         if child is None:
-            return node
+            return node, False
         node = child
-    return node
+    return node, True
 
 
 def schema_findings(

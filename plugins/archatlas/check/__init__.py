@@ -106,7 +106,13 @@ def apply_acceptances(arch: Architecture, findings: list[Finding]) -> list[Findi
 
 
 def check(architecture: Architecture, root: Path) -> list[Finding]:
-    return [item for rule in CHECKS for item in rule(architecture, root)]
+    """Every rule's findings, each once: the nodes that take one value from
+    their ledger's node-defaults would each report it at the same place."""
+    found: dict[tuple[str, str, int, int, str], Finding] = {}
+    for rule in CHECKS:
+        for item in rule(architecture, root):
+            found.setdefault((item.rule, item.path, item.line, item.col, item.message), item)
+    return list(found.values())
 
 
 CHECKS: tuple[Check, ...] = (

@@ -1,4 +1,5 @@
-"""Rules on ledger networks: members, duplicate ids, peers, fault tolerance."""
+"""Rules on ledger networks: members, duplicate ids, peers, the channels nodes
+join, fault tolerance."""
 
 from __future__ import annotations
 
@@ -7,10 +8,16 @@ from pathlib import Path
 
 from ..findings import Finding, finding, plural
 from ..format import Datalake, Element, Ledger, LedgerNode
+from ..membership import ORDERING_ROLES, channel_part
 from ..model import Architecture
-from .ledgers_rules import DUPLICATE_MEMBER, MEMBER_WITHOUT_PEER, NO_FAULT_TOLERANCE
-from .references import unknown_member
-from .references_rules import NOT_CHANNEL_MEMBER, UNKNOWN_ORGANIZATION
+from .ledgers_rules import (
+    DUPLICATE_MEMBER,
+    MEMBER_WITHOUT_PEER,
+    NO_FAULT_TOLERANCE,
+    PEER_NOT_IN_CHANNEL,
+)
+from .references import listing, unknown_member
+from .references_rules import NOT_CHANNEL_MEMBER, UNKNOWN_CHANNEL, UNKNOWN_ORGANIZATION
 
 
 def check_ledgers(arch: Architecture, root: Path) -> Iterator[Finding]:
@@ -31,6 +38,8 @@ def check_ledgers(arch: Architecture, root: Path) -> Iterator[Finding]:
             )
         yield from _fault_tolerance(arch, ledger)
         yield from _memberless_channels(arch, ledger)
+        for node in _nodes_of(arch, ledger):
+            yield from _node_channels(arch, ledger, node)
     for lake in arch.of_kind("datalake"):
         assert isinstance(lake, Datalake)
         yield from _duplicate_members(arch, lake, "datasets", [d.id for d in lake.datasets])
@@ -68,18 +77,20 @@ def _nodes_of(arch: Architecture, ledger: Ledger) -> list[LedgerNode]:
 
 def _channel_members(arch: Architecture, ledger: Ledger) -> Iterator[Finding]:
     organizations = [org.id for org in ledger.organizations]
-    peers = {node.organization for node in _nodes_of(arch, ledger) if node.role == "peer"}
+    peers = [node for node in _nodes_of(arch, ledger) if node.role == "peer"]
+    with_peer = {node.organization for node in peers}
     lost_nodes = arch.may_have_more(ledger.id, "ledger-node")  # its own finding tells why
     reported: set[str] = set()
     for c_index, channel in enumerate(ledger.channels):
+        serving = {node.organization for node in peers if channel_part(node, channel)}
         for m_index, member in enumerate(channel.members):
             at = arch.locate(ledger.id, "channels", c_index, "members", m_index)
             if member not in organizations:
                 yield unknown_member(
                     UNKNOWN_ORGANIZATION, at, member, ledger, organizations, ledger.id
                 )
-            elif member not in peers and member not in reported and not lost_nodes:
-                reported.add(member)
+            elif member not in with_peer and member not in reported and not lost_nodes:
+                reported.add(member)  # once: one peer node fixes every channel
                 yield finding(
                     MEMBER_WITHOUT_PEER,
                     at,
@@ -89,6 +100,48 @@ def _channel_members(arch: Architecture, ledger: Ledger) -> Iterator[Finding]:
                     "role: peer",
                     ledger.id,
                 )
+            elif member in with_peer and member not in serving and not lost_nodes:
+                own = [node.id for node in peers if node.organization == member]
+                yield finding(
+                    MEMBER_WITHOUT_PEER,
+                    at,
+                    f"organization '{member}' is a member of channel '{channel.id}' "
+                    "but none of its peers joins it",
+                    f"add {channel.id} to the channels of one of its peers: {listing(own)}",
+                    ledger.id,
+                )
+
+
+def _node_channels(arch: Architecture, ledger: Ledger, node: LedgerNode) -> Iterator[Finding]:
+    """The channels a node declares: the ledger's, and its organization's."""
+    if node.channels is None:
+        return
+    yield from _duplicate_members(arch, node, "channels", list(node.channels), path=("channels",))
+    channels = {channel.id: channel for channel in ledger.channels}
+    for index, name in enumerate(node.channels):
+        at = arch.locate(node.id, "channels", index)
+        channel = channels.get(name)
+        if channel is None:
+            yield unknown_member(UNKNOWN_CHANNEL, at, name, ledger, list(channels), node.id)
+        # An ordering organization orders channels it is no member of.
+        elif (
+            node.organization is not None
+            and node.role not in ORDERING_ROLES
+            and node.organization not in channel.members
+        ):
+            yield finding(
+                PEER_NOT_IN_CHANNEL,
+                at,
+                f"ledger-node '{node.id}' of organization '{node.organization}' joins "
+                f"channel '{channel.id}', " + _members_phrase(list(channel.members)),
+                f"add {node.organization} to the members of channel '{channel.id}' of "
+                f"ledger '{ledger.id}', or remove the channel from this node",
+                node.id,
+            )
+
+
+def _members_phrase(members: list[str]) -> str:
+    return "whose members are " + listing(members) if members else "which has no members"
 
 
 # Per consensus: the node role that orders or validates, and how many of

@@ -50,6 +50,21 @@ architecture/lake.yaml:7:9: error[duplicate-member]: datasets: 'news-raw' is giv
     ),
 )
 
+# A ledger with a channel for both organizations and one for the bank alone.
+_TWO_CHANNELS = """\
+kind: ledger
+id: trade-fabric
+platform: fabric
+organizations:
+  - id: bank
+  - id: broker
+channels:
+  - id: trades
+    members: [bank, broker]
+  - id: settlement
+    members: [bank]
+"""
+
 MEMBER_WITHOUT_PEER = Rule(
     "member-without-peer",
     E,
@@ -59,6 +74,11 @@ MEMBER_WITHOUT_PEER = Rule(
 An organization that is a member of a channel but runs no `ledger-node` with
 `role: peer` on that ledger: no node would hold the channel's ledger for it.
 Each organization is reported once, at its first channel membership.
+
+When its peers declare the `channels` they join, an organization that has
+peers but none joined to one of its channels is reported at that channel.
+A peer without `channels` serves every channel its organization is a member
+of.
 """,
     examples=(
         Example(
@@ -74,6 +94,26 @@ Each organization is reported once, at its first channel membership.
 architecture/ledger.yaml:9:21: error[member-without-peer]: organization 'broker' is a member of channel 'trades' but runs no peer node
     hint: add a ledger-node with ledger: trade-fabric, organization: broker, role: peer
 3 elements in 1 file: 1 error, 0 warnings
+""",
+        ),
+        Example(
+            intro="""
+The broker's only peer joins `trades`, not `settlement`:
+""",
+            files=(
+                File(
+                    "architecture/ledger.yaml",
+                    _TWO_CHANNELS.replace("members: [bank]", "members: [bank, broker]")
+                    + peer("bank")
+                    + peer("broker")
+                    + "channels: [trades]\n"
+                    + submits("trade-recorder", channel="trades", organization="bank"),
+                ),
+            ),
+            output="""\
+architecture/ledger.yaml:11:21: error[member-without-peer]: organization 'broker' is a member of channel 'settlement' but none of its peers joins it
+    hint: add settlement to the channels of one of its peers: peer0-broker
+4 elements in 1 file: 1 error, 0 warnings
 """,
         ),
     ),
@@ -170,4 +210,83 @@ architecture/ledger.yaml:23:12: warning[no-fault-tolerance]: qbft with 3 validat
     ),
 )
 
-RULES = declare(DUPLICATE_MEMBER, MEMBER_WITHOUT_PEER, NO_FAULT_TOLERANCE)
+PEER_NOT_IN_CHANNEL = Rule(
+    "peer-not-in-channel",
+    E,
+    "a node joined to a channel its organization is not a member of",
+    "ledgers",
+    doc="""
+A `ledger-node` whose `channels` name a channel of its ledger that the node's
+`organization` is not a member of: the channel's configuration would not let
+the node join. The message names the node, its organization, the channel and
+the channel's members. Ordering nodes (`role: orderer` or `validator`) are not
+checked: an ordering organization orders channels it is no member of.
+""",
+    examples=(
+        Example(
+            files=(
+                File(
+                    "architecture/ledger.yaml",
+                    _TWO_CHANNELS
+                    + """\
+---
+kind: ledger-node
+id: peer0-bank
+ledger: trade-fabric
+organization: bank
+role: peer
+channels: [trades, settlement]
+---
+kind: ledger-node
+id: peer0-broker
+ledger: trade-fabric
+organization: broker
+role: peer
+channels: [trades, settlement]
+"""
+                    + submits("trade-recorder", channel="trades", organization="bank"),
+                ),
+            ),
+            output="""\
+architecture/ledger.yaml:25:20: error[peer-not-in-channel]: ledger-node 'peer0-broker' of organization 'broker' joins channel 'settlement', whose members are bank
+    hint: add broker to the members of channel 'settlement' of ledger 'trade-fabric', or remove the channel from this node
+4 elements in 1 file: 1 error, 0 warnings
+""",
+        ),
+        Example(
+            intro="""
+A channel that a node takes from its ledger's `node-defaults` is reported at
+the default, for each node whose organization is not a member:
+""",
+            files=(
+                File(
+                    "architecture/ledger.yaml",
+                    _TWO_CHANNELS
+                    + """\
+node-defaults:
+  role: peer
+  channels: [trades, settlement]
+---
+kind: ledger-node
+id: peer0-bank
+ledger: trade-fabric
+organization: bank
+---
+kind: ledger-node
+id: peer0-broker
+ledger: trade-fabric
+organization: broker
+"""
+                    + submits("trade-recorder", channel="trades", organization="bank"),
+                ),
+            ),
+            output="""\
+architecture/ledger.yaml:14:22: error[peer-not-in-channel]: ledger-node 'peer0-broker' of organization 'broker' joins channel 'settlement', whose members are bank
+    hint: add broker to the members of channel 'settlement' of ledger 'trade-fabric', or remove the channel from this node
+4 elements in 1 file: 1 error, 0 warnings
+""",
+        ),
+    ),
+)
+
+RULES = declare(DUPLICATE_MEMBER, MEMBER_WITHOUT_PEER, NO_FAULT_TOLERANCE, PEER_NOT_IN_CHANNEL)

@@ -34,9 +34,9 @@ VERB_TARGETS: dict[str, frozenset[str]] = {
     "reads": frozenset({"datastore", "datalake", "ledger"}),
     "writes": frozenset({"datastore", "datalake", "ledger"}),
     "publishes": frozenset({"datastore"}),
-    "subscribes": frozenset({"datastore"}),
+    "subscribes": frozenset({"datastore", "ledger"}),  # a ledger's events
     "submits": frozenset({"ledger"}),
-    "queries": frozenset({"ledger"}),
+    "queries": frozenset({"datastore", "ledger"}),
 }
 
 
@@ -89,13 +89,17 @@ def _node_membership(arch: Architecture, node: LedgerNode) -> Iterator[Finding]:
         arch, arch.locate(node.id, "ledger"), "ledger", node.ledger, "ledger", node.id
     )
     ledger = arch.get(node.ledger)
-    if isinstance(ledger, Ledger) and node.organization is not None:
-        organizations = [org.id for org in ledger.organizations]
-        if node.organization not in organizations:
+    if not isinstance(ledger, Ledger):
+        return
+    organizations = [org.id for org in ledger.organizations]
+    # The organization the node belongs to, and the one that runs it.
+    for field in ("organization", "operator"):
+        name = getattr(node, field)
+        if name is not None and name not in organizations:
             yield unknown_member(
                 UNKNOWN_ORGANIZATION,
-                arch.locate(node.id, "organization"),
-                node.organization,
+                arch.locate(node.id, field),
+                name,
                 ledger,
                 organizations,
                 node.id,
@@ -174,7 +178,12 @@ def _either(words: list[str]) -> str:
 def _misplaced_fields(
     relation: Relation, target: Element, at: Callable[..., Location], source: str
 ) -> Iterator[Finding]:
-    wanted = {"dataset": "datalake", "channel": "ledger", "organization": "ledger"}
+    wanted = {
+        "dataset": "datalake",
+        "channel": "ledger",
+        "organization": "ledger",
+        "events": "ledger",
+    }
     for field, kind in wanted.items():
         if getattr(relation, field) is not None and target.kind != kind:
             yield finding(
@@ -185,6 +194,15 @@ def _misplaced_fields(
                 f"remove '{field}' from this relation",
                 source,
             )
+    if relation.events is not None and target.kind == "ledger" and relation.verb != "subscribes":
+        yield finding(
+            MISPLACED_FIELD,
+            at("events"),
+            f"'events' applies to a relation that subscribes to a ledger, "
+            f"and this one {relation.verb or 'names no verb'}",
+            "write 'as: subscribes', or remove 'events' from this relation",
+            source,
+        )
 
 
 def _ledger_relation(

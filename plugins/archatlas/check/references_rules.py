@@ -167,7 +167,8 @@ MISPLACED_FIELD = Rule(
     doc="""
 A relation field that does not apply to its target: `dataset` on a relation
 whose target is not a `datalake`, `channel` or `organization` on a relation
-whose target is not a `ledger`.
+whose target is not a `ledger`, and `events` on a relation that does not
+subscribe to a `ledger`.
 """,
     examples=(
         Example(
@@ -189,6 +190,33 @@ uses:
 architecture/payments.yaml:6:14: error[misplaced-field]: 'dataset' applies to a datalake target, and 'payments-db' is a datastore
     hint: remove 'dataset' from this relation
 2 elements in 1 file: 1 error, 0 warnings
+""",
+        ),
+        Example(
+            intro="""
+`events` (which events a subscription receives) applies only to a relation
+that `subscribes` to a ledger:
+""",
+            files=(
+                File(
+                    "architecture/ledger.yaml",
+                    TRADE_FABRIC
+                    + """\
+---
+kind: service
+id: trade-watcher
+uses:
+  - to: trade-fabric
+    as: queries
+    channel: trades
+    events: chaincode
+""",
+                ),
+            ),
+            output="""\
+architecture/ledger.yaml:29:13: error[misplaced-field]: 'events' applies to a relation that subscribes to a ledger, and this one queries
+    hint: write 'as: subscribes', or remove 'events' from this relation
+4 elements in 1 file: 1 error, 0 warnings
 """,
         ),
     ),
@@ -240,7 +268,8 @@ UNKNOWN_CHANNEL = Rule(
     "a channel that the ledger does not have",
     "ledgers",
     doc="""
-A relation to a `ledger` whose `channel` is not one of the ledger's channels.
+A relation to a `ledger` whose `channel` is not one of the ledger's channels,
+or a `ledger-node` whose `channels` name one that its ledger does not have.
 """,
     examples=(
         Example(
@@ -266,7 +295,8 @@ UNKNOWN_ORGANIZATION = Rule(
     "ledgers",
     doc="""
 An organization that the ledger does not have, named by a `ledger-node`'s
-`organization`, a relation's `organization`, or a channel's `members`.
+`organization` or `operator`, a relation's `organization`, or a channel's
+`members`.
 """,
     examples=(
         Example(
@@ -297,9 +327,9 @@ NOT_CHANNEL_MEMBER = Rule(
     doc="""
 A relation to a `ledger` that names both a `channel` and an `organization`,
 where the organization is not a member of that channel: its identity could
-not sign transactions on it. When the channel lists no members at all, its
-`members` line is the likely mistake: one finding, at the channel, names the
-relations' organizations.
+not sign transactions on it, nor receive the channel's events (`subscribes`).
+When the channel lists no members at all, its `members` line is the likely
+mistake: one finding, at the channel, names the relations' organizations.
 """,
     examples=(
         Example(

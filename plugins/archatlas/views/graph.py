@@ -113,6 +113,9 @@ def _technology(element: Element) -> list[str]:
         getattr(element, name, None)
         for name in ("provider", "engine", "platform", "consensus", "mode", "organization")
     ]
+    operator = getattr(element, "operator", None)
+    if operator and operator != getattr(element, "organization", None):
+        found.append(f"run by {operator}")  # a node run for its organization by another
     if runtime is not None:
         found.append(runtime.workload or runtime.platform)
     return [str(value) for value in found if value]
@@ -171,6 +174,8 @@ def _detail(source: str, relation: Relation) -> str:
         words.append(f"channel {relation.channel}")
     if relation.organization:
         words.append(f"as {relation.organization}")
+    if relation.events:
+        words.append(f"{relation.events} events")
     if relation.protocol:
         words.append(f"over {relation.protocol}")
     extras = [value for value in (relation.data, "async" if relation.is_async else "") if value]

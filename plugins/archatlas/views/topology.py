@@ -10,8 +10,9 @@ from dataclasses import replace
 from ..format import Channel, Datalake, Dataset, Ledger, LedgerNode, Relation
 from ..icons import icon_for_kind
 from ..lineage import lineage_steps
+from ..membership import ORDERING_ROLES, channel_part
 from ..model import Architecture
-from ..network import ORDERING_ROLES, channel_part, network_nodes
+from ..network import network_nodes
 from .graph import (
     View,
     ViewCluster,
@@ -158,9 +159,28 @@ def ledger_view(arch: Architecture, ledger_id: str) -> View:
         tuple(clusters),
         notes=(
             "A frame is an organization of the network; a channel is drawn as its own node.",
-            "A peer serves every channel its organization is a member of.",
+            _serving_note(members),
+            *_operator_note(members),
         ),
     )
+
+
+def _serving_note(members: Sequence[LedgerNode]) -> str:
+    declared = [node for node in members if node.channels is not None]
+    if not declared:
+        return "A peer serves every channel its organization is a member of."
+    if len(declared) == len(members):
+        return "A node is linked to the channels it joins."
+    return (
+        "A node is linked to the channels it joins; one that names none, to every "
+        "channel its organization is a member of (an ordering node: to every channel)."
+    )
+
+
+def _operator_note(members: Sequence[LedgerNode]) -> tuple[str, ...]:
+    if any(node.operator and node.operator != node.organization for node in members):
+        return ("'run by' names the organization that operates a node for another.",)
+    return ()
 
 
 def _member_node(arch: Architecture, node: LedgerNode) -> ViewNode:
