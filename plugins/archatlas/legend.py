@@ -28,7 +28,7 @@ from .views.sequence import GroupKind, Message, MessageStyle, SequenceView, Wait
 STYLE_MEANINGS: dict[EdgeStyle, str] = {
     "sync": "a call or access that waits for its answer",
     "async": "asynchronous: fire-and-forget or long-running work",
-    "ledger": "a transaction submitted to, or a query of, a ledger",
+    "ledger": "a transaction submitted to, a query of, or events from a ledger",
     "member": "a node serving a channel (no arrow)",
     "consensus": "replication among the ordering nodes (consensus)",
 }

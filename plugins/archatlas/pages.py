@@ -251,6 +251,13 @@ class ElementFacts:
         return network.ordering_nodes(self.arch, self.element)
 
     @property
+    def order_every_channel(self) -> bool:
+        """Whether each ordering node of a ledger orders all of its channels."""
+        assert isinstance(self.element, Ledger)
+        every = len(self.element.channels)
+        return all(len(self.channels_of(node, "orders")) == every for node in self.ordering_nodes)
+
+    @property
     def node_ledger(self) -> Ledger | None:
         """A ledger node's ledger."""
         ledger = self.arch.get(getattr(self.element, "ledger", None) or "")

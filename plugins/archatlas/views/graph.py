@@ -115,8 +115,10 @@ def _technology(element: Element) -> list[str]:
     ]
     operator = getattr(element, "operator", None)
     if operator and operator != getattr(element, "organization", None):
-        found.append(f"run by {operator}")  # a node run for its organization by another
-    if runtime is not None:
+        # A node run for its organization by another: a card has room for
+        # three facts, and who runs it says more than how it is scheduled.
+        found.append(f"run by {operator}")
+    elif runtime is not None:
         found.append(runtime.workload or runtime.platform)
     return [str(value) for value in found if value]
 
@@ -151,7 +153,7 @@ def relation_edge(source: str, relation: Relation, target: str | None = None) ->
     label: str = relation.verb or "uses"
     if qualifier and target is None:
         label += f" {qualifier}"
-    if relation.verb in ("submits", "queries"):
+    if relation.verb in ("submits", "queries") or _ledger_events(relation):
         style: EdgeStyle = "ledger"
     else:
         style = "async" if relation.is_async else "sync"
@@ -163,6 +165,13 @@ def relation_edge(source: str, relation: Relation, target: str | None = None) ->
         relation.data,
         details=(_detail(source, relation),),
     )
+
+
+def _ledger_events(relation: Relation) -> bool:
+    """A subscription to a ledger's events: only a ledger target takes its
+    channel, organization or events (misplaced-field elsewhere)."""
+    ledger_only = (relation.channel, relation.organization, relation.events)
+    return relation.verb == "subscribes" and any(ledger_only)
 
 
 def _detail(source: str, relation: Relation) -> str:
