@@ -309,7 +309,10 @@ def _known_names() -> set[str]:
         for doc in docs:
             names.add(doc["id"])
             for field in ("datasets", "organizations", "channels"):
-                names.update(item["id"] for item in doc.get(field, ()))
+                # A ledger's channels are mappings; a ledger-node's are channel ids.
+                names.update(
+                    item["id"] if isinstance(item, dict) else item for item in doc.get(field, ())
+                )
     return names
 
 

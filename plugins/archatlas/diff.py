@@ -213,7 +213,7 @@ def _flat(element: Element) -> dict[str, str]:
         for name, value in relation.model_dump(
             by_alias=True, exclude_none=True, exclude_defaults=True
         ).items():
-            if name not in ("to", "as", "dataset", "channel", "organization"):
+            if name not in ("to", "as", "dataset", "channel", "organization", "events"):
                 flat[f"{key}.{name}"] = _show(value)
     _flatten("", data, flat)
     return flat
@@ -223,7 +223,12 @@ def _flatten(prefix: str, value: Any, into: dict[str, str]) -> None:
     if isinstance(value, dict):
         for name, inner in value.items():
             _flatten(f"{prefix}.{name}" if prefix else name, inner, into)
-    elif prefix in KEYED_LISTS and isinstance(value, list | tuple):
+    elif (
+        prefix in KEYED_LISTS
+        and isinstance(value, list | tuple)
+        and all(isinstance(item, dict) for item in value)
+    ):
+        # A ledger's channels are mappings with ids; a node's are ids alone.
         for item in value:
             item_id = item.get("id", "?")
             rest = {k: v for k, v in item.items() if k != "id"}
