@@ -9,7 +9,10 @@ lake named without `dataset`, the lake's highest; a read carries the
 dataset's when that is higher than its `data`. A vendor handles the data of
 every relation it is at either end of: one to the vendor, or one of the
 vendor's own `uses` (what it reads, writes, calls...). Our element at the
-other end is the boundary.
+other end is the boundary. Data recorded on a ledger channel reaches every
+node of the network that serves or orders the channel
+(`membership.channel_part`: the channels a node declares, or those derived
+from its role).
 """
 
 from __future__ import annotations
@@ -18,8 +21,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from .format import CLASSIFICATIONS, Classification, Datalake, Element, Relation
-from .model import Architecture
+from .format import CLASSIFICATIONS, Classification, Datalake, Element, Ledger, Relation
+from .membership import channel_part
+from .model import Architecture, title_order
+from .network import network_nodes
 from .sensitivity import Carried, Origin, more_sensitive, relation_classification
 
 # The page's order: the most sensitive first, then relations and datasets
@@ -27,6 +32,8 @@ from .sensitivity import Carried, Origin, more_sensitive, relation_classificatio
 LEVELS: tuple[Classification | None, ...] = (*reversed(CLASSIFICATIONS), None)
 # The levels whose flows the diagram draws.
 SENSITIVE: frozenset[Classification] = frozenset({"confidential", "restricted"})
+# Verbs that put data on a ledger channel.
+RECORDING_VERBS = frozenset({"submits", "writes"})
 
 Verdict = Literal["within", "above", "no-approval", "undeclared"]
 
@@ -103,6 +110,16 @@ class VendorReach:
 
 
 @dataclass(frozen=True, slots=True)
+class HeldChannel:
+    """A ledger channel that data is recorded on, and the nodes it reaches there."""
+
+    ledger: str
+    channel: str
+    level: Classification | None  # the highest its recording relations declare
+    nodes: tuple[str, ...]  # the nodes that serve or order it, by name
+
+
+@dataclass(frozen=True, slots=True)
 class LevelSection:
     """Everything the page says about one classification."""
 
@@ -110,6 +127,7 @@ class LevelSection:
     flows: tuple[Flow, ...]
     datasets: tuple[HeldDataset, ...]
     vendors: tuple[VendorReach, ...]
+    channels: tuple[HeldChannel, ...] = ()
 
     @property
     def name(self) -> str:
@@ -177,6 +195,34 @@ def held_datasets(arch: Architecture) -> tuple[HeldDataset, ...]:
     return tuple(sorted(found, key=lambda held: (held.dataset, _title(arch, held.lake))))
 
 
+def held_channels(arch: Architecture, found: Iterable[Flow]) -> tuple[HeldChannel, ...]:
+    """Every ledger channel some relation records data on, by ledger and channel id."""
+    levels: dict[tuple[str, str], list[Classification | None]] = {}
+    for flow in found:
+        if flow.verb in RECORDING_VERBS and flow.relation.channel:
+            levels.setdefault((flow.target, flow.relation.channel), []).append(flow.level)
+    held = []
+    for (ledger_id, channel_id), recorded in sorted(levels.items()):
+        ledger = arch.get(ledger_id)
+        channels = {c.id: c for c in ledger.channels} if isinstance(ledger, Ledger) else {}
+        channel = channels.get(channel_id)
+        if channel is None:
+            continue  # an unknown channel: its own finding
+        nodes = sorted(
+            (node for node in network_nodes(arch, ledger_id) if channel_part(node, channel)),
+            key=title_order,
+        )
+        held.append(
+            HeldChannel(ledger_id, channel_id, _highest(recorded), tuple(n.id for n in nodes))
+        )
+    return tuple(held)
+
+
+def _highest(levels: Iterable[Classification | None]) -> Classification | None:
+    declared = [level for level in levels if level is not None]
+    return max(declared, key=CLASSIFICATIONS.index) if declared else None
+
+
 def vendor_reach(arch: Architecture, flow: Flow) -> VendorReach | None:
     """The vendor that handles a flow's data, with our element at the other end
     (the boundary), if any: the flow's target, or its source, since a vendor
@@ -203,6 +249,7 @@ def sections(arch: Architecture) -> tuple[LevelSection, ...]:
     """One section per classification, the most sensitive first, then 'not declared'."""
     every_flow = flows(arch)
     every_dataset = held_datasets(arch)
+    every_channel = held_channels(arch, every_flow)
     reaches = [reach for flow in every_flow if (reach := vendor_reach(arch, flow))]
     reaches.sort(key=lambda reach: (_title(arch, reach.vendor), _title(arch, reach.boundary)))
     return tuple(
@@ -211,6 +258,7 @@ def sections(arch: Architecture) -> tuple[LevelSection, ...]:
             _at(level, every_flow),
             tuple(held for held in every_dataset if held.level == level),
             tuple(reach for reach in reaches if reach.flow.level == level),
+            tuple(held for held in every_channel if held.level == level),
         )
         for level in LEVELS
     )
