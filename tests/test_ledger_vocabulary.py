@@ -232,6 +232,7 @@ def test_the_node_page_shows_its_operator_and_declared_channels() -> None:
     page = pages()["architecture/ledger-node/peer-broker.md"]
     assert "| Operated by | [Custody](../ledger/net.md#organization-custody) |" in page
     assert "- Serves: [`trades`](../ledger/net.md#channel-trades)\n" in page
+    assert ", with the `node-defaults` of [net](../ledger/net.md).*" in page
     orderer = pages()["architecture/ledger-node/orderer-custody.md"]
     assert "- Orders: [`settlement`](../ledger/net.md#channel-settlement)\n" in orderer
 
