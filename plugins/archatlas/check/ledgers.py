@@ -40,6 +40,7 @@ def check_ledgers(arch: Architecture, root: Path) -> Iterator[Finding]:
         yield from _memberless_channels(arch, ledger)
         for node in _nodes_of(arch, ledger):
             yield from _node_channels(arch, ledger, node)
+        yield from _memberless_joined(arch, ledger)
     for lake in arch.of_kind("datalake"):
         assert isinstance(lake, Datalake)
         yield from _duplicate_members(arch, lake, "datasets", [d.id for d in lake.datasets])
@@ -80,6 +81,9 @@ def _channel_members(arch: Architecture, ledger: Ledger) -> Iterator[Finding]:
     peers = [node for node in _nodes_of(arch, ledger) if node.role == "peer"]
     with_peer = {node.organization for node in peers}
     lost_nodes = arch.may_have_more(ledger.id, "ledger-node")  # its own finding tells why
+    if not with_peer:
+        yield from _no_peer_at_all(arch, ledger, lost_nodes)
+        return
     reported: set[str] = set()
     for c_index, channel in enumerate(ledger.channels):
         serving = {node.organization for node in peers if channel_part(node, channel)}
@@ -112,6 +116,31 @@ def _channel_members(arch: Architecture, ledger: Ledger) -> Iterator[Finding]:
                 )
 
 
+def _no_peer_at_all(arch: Architecture, ledger: Ledger, lost_nodes: bool) -> Iterator[Finding]:
+    """A network with channel members and no peer node at all: one finding, at
+    the first membership (a role missing from node-defaults takes every peer)."""
+    organizations = [org.id for org in ledger.organizations]
+    members = [
+        (c_index, m_index, member)
+        for c_index, channel in enumerate(ledger.channels)
+        for m_index, member in enumerate(channel.members)
+        if member in organizations
+    ]
+    if not members or lost_nodes:
+        return
+    c_index, m_index, _ = members[0]
+    named = list(dict.fromkeys(member for _, _, member in members))
+    yield finding(
+        MEMBER_WITHOUT_PEER,
+        arch.locate(ledger.id, "channels", c_index, "members", m_index),
+        f"ledger '{ledger.id}' has no peer node, and its channels have members: "
+        + listing(named, most=len(named)),
+        f"add ledger-nodes with ledger: {ledger.id}, role: peer, one per member "
+        "organization (or role: peer in the ledger's node-defaults)",
+        ledger.id,
+    )
+
+
 def _node_channels(arch: Architecture, ledger: Ledger, node: LedgerNode) -> Iterator[Finding]:
     """The channels a node declares: the ledger's, and its organization's."""
     if node.channels is None:
@@ -123,6 +152,8 @@ def _node_channels(arch: Architecture, ledger: Ledger, node: LedgerNode) -> Iter
         channel = channels.get(name)
         if channel is None:
             yield unknown_member(UNKNOWN_CHANNEL, at, name, ledger, list(channels), node.id)
+        elif not channel.members:
+            continue  # told once, at the channel (_memberless_joined)
         # An ordering organization orders channels it is no member of.
         elif (
             node.organization is not None
@@ -133,15 +164,45 @@ def _node_channels(arch: Architecture, ledger: Ledger, node: LedgerNode) -> Iter
                 PEER_NOT_IN_CHANNEL,
                 at,
                 f"ledger-node '{node.id}' of organization '{node.organization}' joins "
-                f"channel '{channel.id}', " + _members_phrase(list(channel.members)),
+                f"channel '{channel.id}', whose members are " + listing(list(channel.members)),
                 f"add {node.organization} to the members of channel '{channel.id}' of "
                 f"ledger '{ledger.id}', or remove the channel from this node",
                 node.id,
             )
 
 
-def _members_phrase(members: list[str]) -> str:
-    return "whose members are " + listing(members) if members else "which has no members"
+def _memberless_joined(arch: Architecture, ledger: Ledger) -> Iterator[Finding]:
+    """A channel that lists no members and that nodes join: one finding at the
+    channel, its missing 'members' line being the likely mistake. Where relations
+    also sign on it, the finding of _memberless_channels tells it."""
+    joining = [
+        node
+        for node in _nodes_of(arch, ledger)
+        if node.channels is not None and node.role not in ORDERING_ROLES and node.organization
+    ]
+    for index, channel in enumerate(ledger.channels):
+        joined = [node for node in joining if channel.id in (node.channels or ())]
+        signed = any(
+            relation.channel == channel.id and relation.organization is not None
+            for _, relation in arch.used_by(ledger.id)
+        )
+        if channel.members or not joined or signed:
+            continue
+        first = joined[0]
+        where = arch.locate(first.id, "channels", list(first.channels or ()).index(channel.id))
+        organizations = sorted({str(node.organization) for node in joined})
+        yield finding(
+            PEER_NOT_IN_CHANNEL,
+            arch.locate(ledger.id, "channels", index, "id"),
+            f"channel '{channel.id}' of ledger '{ledger.id}' lists no members, and "
+            + (
+                f"{len(joined)} nodes join it (the first, '{first.id}', at {where})"
+                if len(joined) > 1
+                else f"ledger-node '{first.id}' joins it at {where}"
+            ),
+            f"list its members: members: [{', '.join(organizations)}]",
+            ledger.id,
+        )
 
 
 # Per consensus: the node role that orders or validates, and how many of

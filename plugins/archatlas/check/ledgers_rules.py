@@ -73,7 +73,10 @@ MEMBER_WITHOUT_PEER = Rule(
     doc="""
 An organization that is a member of a channel but runs no `ledger-node` with
 `role: peer` on that ledger: no node would hold the channel's ledger for it.
-Each organization is reported once, at its first channel membership.
+Each organization is reported once, at its first channel membership. A
+network with no peer node at all is one finding, at the first membership,
+naming every member: its nodes most likely lost their `role` (say, from the
+ledger's `node-defaults`).
 
 When its peers declare the `channels` they join, an organization that has
 peers but none joined to one of its channels is reported at that channel.
@@ -221,6 +224,10 @@ A `ledger-node` whose `channels` name a channel of its ledger that the node's
 the node join. The message names the node, its organization, the channel and
 the channel's members. Ordering nodes (`role: orderer` or `validator`) are not
 checked: an ordering organization orders channels it is no member of.
+
+A channel that lists no members and that nodes join is one finding, at the
+channel: its `members` line is the likely mistake. (Where relations also sign
+on it, [`not-channel-member`](#not-channel-member) tells it.)
 """,
     examples=(
         Example(
