@@ -232,3 +232,23 @@ def test_two_elements_run_together_are_one_finding(tmp_path: Path) -> None:
     assert brief(found) == [("arch/users.yaml", 12, "duplicate-key")]
     assert "a second 'kind'" in found[0].message
     assert found[0].hint == "start each element after a line '---'"
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "utf-16"])
+def test_a_file_in_another_encoding_is_one_finding(tmp_path: Path, encoding: str) -> None:
+    (tmp_path / "arch").mkdir()
+    ledger = LEDGER.replace("kind: ledger\n", "kind: ledger\nname: Zürich\n")
+    (tmp_path / "arch" / "ledger.yaml").write_bytes((ledger + NODES).encode(encoding))
+    found = findings_of({"users.yaml": USERS}, tmp_path)
+    assert brief(found) == [("arch/ledger.yaml", 2 if encoding == "latin-1" else 1, "not-text")]
+
+
+def test_an_element_without_its_id_is_told_which_ids_are_missing(tmp_path: Path) -> None:
+    ledger = LEDGER.replace("id: trade-fabric\n", "")
+    found = findings_of({"ledger.yaml": ledger + NODES, "users.yaml": USERS}, tmp_path)
+    assert brief(found) == [("arch/ledger.yaml", 1, "missing-field")]
+    assert found[0].message == "a ledger needs the field 'id'"
+    assert found[0].hint == (
+        "other elements refer to 'trade-fabric', which no element has: "
+        "if this element is one of them, give it that id"
+    )

@@ -100,7 +100,7 @@ def load_paths(
         for file in files:
             shown = display_path(file, base)
             shown_paths.append(shown)
-            text = read_text(file, resolved_root, shown, limits, findings)
+            text = read_text(file, resolved_root, shown, limits, findings, unread)
             if text is not None:
                 docs, problems = load_text(text, file.absolute(), shown, limits.yaml, unread)
                 documents.extend(docs)
@@ -109,9 +109,15 @@ def load_paths(
 
 
 def read_text(
-    file: Path, root: Path, shown: str, limits: LoadLimits, findings: list[Finding]
+    file: Path,
+    root: Path,
+    shown: str,
+    limits: LoadLimits,
+    findings: list[Finding],
+    unread: list[Unread] | None = None,
 ) -> str | None:
-    """The file's text, or None after adding the finding that says why not."""
+    """The file's text, or None after adding the finding that says why not (and,
+    to `unread`, what can be made of the text of a file in another encoding)."""
     start = Location(shown, 1, 1)
     try:
         inside = file.resolve().is_relative_to(root)
@@ -144,7 +150,13 @@ def read_text(
     except OSError as error:
         findings.append(finding(UNREADABLE_FILE, start, f"cannot read the file: {error.strerror}"))
         return None
-    return decode(data, shown, findings)
+    text = decode(data, shown, findings)
+    if text is None and unread is not None:
+        # Text in another encoding is not read, yet the ids it names may exist.
+        encoding = next((name for bom, name in OTHER_ENCODINGS if data.startswith(bom)), None)
+        if encoding is not None or b"\x00" not in data:
+            unread.append(Unread(shown, 1, data.decode(encoding or "utf-8", "replace")))
+    return text
 
 
 def _too_large(at: Location, size: int, limit: int) -> Finding:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from pydantic import ValidationError
@@ -181,14 +181,50 @@ def build(
         sources[element.id] = document
     completed, defaulted = apply_node_defaults(elements)
     ordered = tuple(completed[key] for key in sorted(completed))
+    possible = gather(named)
+    if possible.anonymous:
+        findings = _which_id(findings, _unresolved(ordered, broken | possible.ids))
     return Architecture(
         ordered,
         sources,
         frozenset(broken - elements.keys()),
         frozenset(broken_targets),
-        gather(named),
+        possible,
         defaulted=defaulted,
     ), findings
+
+
+def _unresolved(elements: tuple[Element, ...], left_out: set[str]) -> list[str]:
+    """The ids that elements refer to and that no element, nor document left out, has."""
+    known = {element.id for element in elements} | left_out
+    named = {relation.to for element in elements for relation in element.uses}
+    for element in elements:
+        for name in ("system", "owner", "ledger"):
+            value = getattr(element, name, None)
+            if isinstance(value, str):
+                named.add(value)
+    return sorted(named - known)
+
+
+def _which_id(findings: list[Finding], unresolved: list[str]) -> list[Finding]:
+    """A document without an id may be the element that references name in vain:
+    its finding says which ids they are (their own findings are held back)."""
+    if not unresolved:
+        return findings
+    shown = ", ".join(f"'{name}'" for name in unresolved[:3])
+    more = f" and {len(unresolved) - 3} more" if len(unresolved) > 3 else ""
+    hint = (
+        f"other elements refer to {shown}{more}, which no element has: "
+        "if this element is one of them, give it that id"
+    )
+    return [
+        replace(item, hint=hint)
+        if item.rule == MISSING_FIELD.id
+        and item.element is None
+        and item.message.endswith("needs the field 'id'")
+        else item
+        for item in findings
+    ]
 
 
 def _texts(node: Node | None) -> list[str]:

@@ -43,9 +43,12 @@ path:line:col: severity[rule-id]: message
     relations' targets, may exist: archatlas does not report references to
     them as unknown, nor the elements it uses as used by nothing, nor a
     ledger whose nodes it may hold as short of peers or of fault tolerance.
-    A mistyped relation target is reported once too: the element its "did
-    you mean" names gets no warning that nothing uses it. Fix the errors
-    from the top: the findings that remain are then the ones to read.
+    A document whose id cannot be read may be any element that references
+    name in vain: those references are held back, and its own finding
+    names the ids they look for. A mistyped relation target is reported
+    once too: the element its "did you mean" names gets no warning that
+    nothing uses it. Fix the errors from the top: the findings that remain
+    are then the ones to read.
 
 Every example below is complete: save the files it shows in an empty
 folder and run `archatlas check architecture` from that folder to get the
@@ -58,9 +61,10 @@ GROUPS: dict[Group, tuple[str, str]] = {
         "Files",
         """
 These rules concern a file as a whole or its YAML syntax. A file that
-cannot be read as text is not read at all. A YAML error leaves out the
-document it stands in: the documents before and after it (each starts at a
-line `---`) are read as usual.
+cannot be read as text is not read at all (when it is text in another
+encoding, the ids written in it may exist, as for a YAML error). A YAML
+error leaves out the document it stands in: the documents before and after
+it (each starts at a line `---`) are read as usual.
 """,
     ),
     "schema": (
