@@ -8,13 +8,16 @@ from pathlib import Path
 
 import pytest
 
+from archatlas.check import check_directory
+from archatlas.kinds import KIND_SPECS
 from archatlas.legend import legend, legend_html
 from archatlas.load import load_text
 from archatlas.model import Architecture, build
 from archatlas.render import coloured, dot_source, layouts, spread, wrap
 from archatlas.svg import text_faults
-from archatlas.views import View, ViewCluster, ViewEdge, ViewNode, build_view
+from archatlas.views import View, ViewCluster, ViewEdge, ViewNode, build_view, view_keys
 from archatlas.views.graph import merge_edges
+from conftest import EXAMPLE
 
 LAKE = """\
 kind: datalake
@@ -364,3 +367,21 @@ def test_a_large_system_view_folds_the_systems_around_it() -> None:
     assert outside["left"].caption == "system · 10 elements"
     assert [cluster.id for cluster in view.clusters] == ["home"]
     assert edges_of(view)[("s1", "left")].label == "1 relation"
+
+
+def test_flows_and_environments_are_never_cards_in_the_graphs_of_elements() -> None:
+    arch = check_directory(EXAMPLE).architecture
+    not_cards = {e.id for e in arch.elements if not KIND_SPECS[e.kind].card}
+    assert {arch.by_id[i].kind for i in not_cards} == {"environment", "flow"}
+    graphs = [
+        key
+        for key in view_keys(arch)
+        if key.partition("/")[0] in ("landscape", "system", "team", "element")
+    ]
+    drawn = {
+        key: sorted(not_cards & {node.id for node in view.nodes})
+        for key in graphs
+        if isinstance(view := build_view(arch, key), View)
+    }
+    assert len(drawn) > 20
+    assert {key: ids for key, ids in drawn.items() if ids} == {}

@@ -39,6 +39,10 @@ class KindSpec:
     # Its catalogue's columns after the name, by column name (see cells.COLUMNS);
     # a column empty for every element of the architecture is left out.
     columns: tuple[str, ...] = ("tags", "description")
+    # Whether its elements are cards in the graphs of elements (landscape,
+    # system, team and element views). A kind that is a view of the others
+    # (an environment, a flow) is drawn by views of its own instead.
+    card: bool = True
 
     @property
     def name(self) -> str:
@@ -133,6 +137,7 @@ SPECS: tuple[KindSpec, ...] = (
         views=("deployment",),
         sections=("clusters", "deployment", "residency"),
         columns=("clusters", "regions", "owner", "description"),
+        card=False,
     ),
     KindSpec(
         Flow,
@@ -142,6 +147,7 @@ SPECS: tuple[KindSpec, ...] = (
         views=("sequence", "flow"),
         sections=("flow",),
         columns=("owner", "tags", "description"),
+        card=False,
     ),
 )
 

@@ -264,9 +264,9 @@ def _title(arch: Architecture, element_id: str) -> str:
 def _graph(
     arch: Architecture, key: str, title: str, members: Iterable[Element], focus: str = ""
 ) -> View:
-    """The view of `members` and the relations among them, clustered by system.
-    A flow is drawn by views of its own (views/flows.py), never as a card."""
-    chosen = {element.id: element for element in members if element.kind != "flow"}
+    """The view of `members` and the relations among them, clustered by system;
+    kinds that are not cards (flows, environments) are left out."""
+    chosen = {element.id: element for element in members if KIND_SPECS[element.kind].card}
     nodes = tuple(
         element_node(arch, element, cluster_for(arch, element), element.id == focus)
         for _, element in sorted(chosen.items())
