@@ -7,13 +7,16 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .diff_report import DIFF_FORMATS
 from .findings import plural
 from .report import CHECK_FORMATS, OutputFormat
 from .settings import DEFAULTS, DIAGRAM_FORMATS, BuildSettings
+
+if TYPE_CHECKING:
+    from .check import Result
 
 # Each command imports the stages it runs, inside its function: `check`, which
 # pre-commit runs on every commit, does not load the renderer or Jinja2.
@@ -159,12 +162,24 @@ def run_check(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if result.fails(strict=args.strict) else EXIT_OK
 
 
+def valid_or_reported(directory: Path) -> Result | None:
+    """The checked architecture of `directory`, or None once its errors are
+    printed: the commands that write files write nothing from an invalid one."""
+    from .check import check_directory
+
+    result = check_directory(directory)
+    if not result.fails():
+        return result
+    sys.stderr.write(CHECK_FORMATS["text"].write(result))
+    print("archatlas: nothing written: fix the errors first", file=sys.stderr)
+    return None
+
+
 def run_render(args: argparse.Namespace) -> int:
     directory: Path = args.directory or default_directory()
     if not directory.is_dir():
         print(f"archatlas: error: '{directory}' is not a directory", file=sys.stderr)
         return EXIT_USAGE
-    from .check import check_directory
     from .render import DotNotFound, find_dot
     from .report import format_finding
     from .site import build_site, output_files, site_options
@@ -174,10 +189,8 @@ def run_render(args: argparse.Namespace) -> int:
     except DotNotFound as error:
         print(f"archatlas: error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    result = check_directory(directory)
-    if result.fails():
-        sys.stderr.write(CHECK_FORMATS["text"].write(result))
-        print("archatlas: nothing written: fix the errors first", file=sys.stderr)
+    result = valid_or_reported(directory)
+    if result is None:
         return EXIT_FINDINGS
     settings = BuildSettings.from_mapping({**vars(args), "architecture_dir": str(directory)})
     site = build_site(result, site_options(settings, Path.cwd()))
@@ -267,13 +280,10 @@ def run_export(args: argparse.Namespace) -> int:
     if not directory.is_dir():
         print(f"archatlas: error: '{directory}' is not a directory", file=sys.stderr)
         return EXIT_USAGE
-    from .check import check_directory
     from .export import EXPORTERS
 
-    result = check_directory(directory)
-    if result.fails():
-        sys.stderr.write(CHECK_FORMATS["text"].write(result))
-        print("archatlas: nothing written: fix the errors first", file=sys.stderr)
+    result = valid_or_reported(directory)
+    if result is None:
         return EXIT_FINDINGS
     exporter = EXPORTERS[args.target]
     files = exporter.write(result.architecture)
