@@ -472,7 +472,8 @@ def test_example_matrix_is_visible_and_search_finds_the_dataset_first(
     search = page.locator("input.md-search__input")
     search.click()
     search.press_sequentially("transcripts-raw")
-    page.locator(".md-search-result__item").first.wait_for()
+    # Results follow each key typed: wait for those of the whole word.
+    page.locator('.md-search-result__item a[href*="market-lake"]').first.wait_for()
     # Material groups results by page: the page first, then its matching sections.
     links = page.eval_on_selector_all(
         ".md-search-result__item:first-child a.md-search-result__link",
