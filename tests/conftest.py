@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import http.server
+import importlib.util
 import io
 import multiprocessing
 import multiprocessing.pool
@@ -34,6 +35,7 @@ import traceback
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -41,6 +43,20 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 TESTS = ROOT / "tests"
 EXAMPLE = ROOT / "architecture"
+BENCH = ROOT / "bench"
+
+
+def load_bench(name: str) -> ModuleType:
+    """The script bench/NAME.py as a module: the tests use its functions."""
+    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # its dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
 VENV_BIN = Path(sys.executable).parent
 BUILD_TIMEOUT = 180
 CLI_TIMEOUT = 60

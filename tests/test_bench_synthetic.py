@@ -2,31 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from archatlas.check import check_directory
 from archatlas.findings import Severity
 from archatlas.kinds import KINDS
+from conftest import load_bench
 
-BENCH = Path(__file__).parents[1] / "bench"
-
-
-def _load_synthetic() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("synthetic", BENCH / "synthetic.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["synthetic"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-synthetic = _load_synthetic()
+synthetic = load_bench("synthetic")
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

@@ -11,31 +11,16 @@ whether each diagram fits its column in a browser.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from dataclasses import dataclass, field
-from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-from conftest import EXAMPLE, run_cli
+from conftest import EXAMPLE, load_bench, run_cli
 
-BENCH = Path(__file__).parents[1] / "bench"
 DIAGRAMS = "assets/archatlas/diagrams"
 
 
-def _load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-metrics = _load("diagram_metrics")
+metrics = load_bench("diagram_metrics")
 
 # --- hand-written SVGs --------------------------------------------------------------------
 

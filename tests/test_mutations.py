@@ -11,29 +11,14 @@ file of the example and prints the distribution.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from types import ModuleType
-
 import pytest
 
-from conftest import EXAMPLE, ROOT
+from conftest import EXAMPLE, ROOT, load_bench
 
-BENCH = ROOT / "bench"
 MUTATED = EXAMPLE / "trade-ledger" / "network.yaml"
 
 
-def _load_mutations() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("mutations", BENCH / "mutations.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["mutations"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-mutations = _load_mutations()
+mutations = load_bench("mutations")
 
 
 @pytest.fixture(scope="module")
