@@ -150,10 +150,19 @@ def default_directory() -> Path:
     return Path(configured or DEFAULTS.architecture_dir)
 
 
-def run_check(args: argparse.Namespace) -> int:
+def architecture_directory(args: argparse.Namespace) -> Path | None:
+    """The folder the command reads (DIR, else as mkdocs.yml says), or None
+    once it is reported not to be one."""
     directory: Path = args.directory or default_directory()
-    if not directory.is_dir():
-        print(f"archatlas: error: '{directory}' is not a directory", file=sys.stderr)
+    if directory.is_dir():
+        return directory
+    print(f"archatlas: error: '{directory}' is not a directory", file=sys.stderr)
+    return None
+
+
+def run_check(args: argparse.Namespace) -> int:
+    directory = architecture_directory(args)
+    if directory is None:
         return EXIT_USAGE
     from .check import check_directory
 
@@ -176,9 +185,8 @@ def valid_or_reported(directory: Path) -> Result | None:
 
 
 def run_render(args: argparse.Namespace) -> int:
-    directory: Path = args.directory or default_directory()
-    if not directory.is_dir():
-        print(f"archatlas: error: '{directory}' is not a directory", file=sys.stderr)
+    directory = architecture_directory(args)
+    if directory is None:
         return EXIT_USAGE
     from .render import DotNotFound, find_dot
     from .report import format_finding
@@ -256,9 +264,8 @@ def run_drift(args: argparse.Namespace) -> int:
     from .imports import IMPORTERS, Options
     from .imports.run import missing_paths
 
-    directory: Path = args.directory or default_directory()
-    if not directory.is_dir():
-        print(f"archatlas: error: '{directory}' is not a directory", file=sys.stderr)
+    directory = architecture_directory(args)
+    if directory is None:
         return EXIT_USAGE
     source = next(name for name in IMPORTERS if getattr(args, name) is not None)
     paths: list[Path] = getattr(args, source)
@@ -276,9 +283,8 @@ def run_drift(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    directory: Path = args.directory or default_directory()
-    if not directory.is_dir():
-        print(f"archatlas: error: '{directory}' is not a directory", file=sys.stderr)
+    directory = architecture_directory(args)
+    if directory is None:
         return EXIT_USAGE
     from .export import EXPORTERS
 
