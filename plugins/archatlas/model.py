@@ -26,18 +26,15 @@ from .model_rules import (
 )
 from .possible import NOTHING_LEFT_OUT, Possible, gather, in_text, in_tree
 from .schema_errors import find_node, schema_findings, walk
-from .yamltree import Mapping, Node, Scalar, Sequence, to_python
+from .yamltree import Mapping, Scalar, to_python
 
 
 @dataclass(frozen=True)
 class Architecture:
     elements: tuple[Element, ...]  # sorted by id
     sources: dict[str, Document] = field(repr=False)
-    # Elements whose schema errors kept them out, and the ids their `uses`
-    # name: rules stay quiet about both, so one typo gives one finding.
-    broken: frozenset[str] = frozenset()
-    broken_targets: frozenset[str] = frozenset()
-    # What every document left out (by its YAML or its schema) may describe.
+    # What every document left out (by its YAML or its schema) may describe:
+    # rules stay quiet about those ids, so one mistake gives one finding.
     possible: Possible = NOTHING_LEFT_OUT
     # Ledger-nodes that took fields from their ledger's node-defaults: node id
     # -> ledger id, so that a finding about such a field points at the default.
@@ -46,7 +43,7 @@ class Architecture:
     def may_exist(self, element_id: str, kind: str | None = None) -> bool:
         """Whether a reference to `element_id`, which no element has, may mean an
         element of a document left out of the model: its own finding tells it."""
-        return element_id in self.broken or self.possible.may_exist(element_id, kind)
+        return self.possible.may_exist(element_id, kind)
 
     @cached_property
     def meant(self) -> frozenset[str]:
@@ -64,7 +61,7 @@ class Architecture:
     def left_out(self, element_id: str) -> bool:
         """Whether a document left out of the model (by its YAML or its schema)
         gives `element_id` as an id: the element may be there, invalid."""
-        return element_id in self.broken or element_id in self.possible.ids
+        return element_id in self.possible.ids
 
     def may_have_more(self, element_id: str, part_kind: str) -> bool:
         """Whether the parts of `element_id` that rules count (a ledger's nodes,
@@ -76,11 +73,7 @@ class Architecture:
     def may_be_used(self, element_id: str) -> bool:
         """Whether a relation the model does not hold may point at `element_id`:
         one in a document left out, or a mistyped one meant for it."""
-        return (
-            element_id in self.broken_targets
-            or element_id in self.possible.targets
-            or element_id in self.meant
-        )
+        return element_id in self.possible.targets or element_id in self.meant
 
     @cached_property
     def by_id(self) -> dict[str, Element]:
@@ -161,17 +154,11 @@ def build(
     findings: list[Finding] = []
     elements: dict[str, Element] = {}
     sources: dict[str, Document] = {}
-    broken: set[str] = set()
-    broken_targets: set[str] = set()
     named = [in_text(item.text, item.path, item.first) for item in unread]
     for document in documents:
         element = validate(document, findings)
         if element is None:
             named.append(in_tree(document.root))
-            broken.update(_texts(document.root.get("id")))
-            uses = document.root.get("uses")
-            for item in uses.items if isinstance(uses, Sequence) else ():
-                broken_targets.update(_texts(item.get("to") if isinstance(item, Mapping) else None))
             continue
         first = sources.get(element.id)
         if first is not None:
@@ -183,15 +170,8 @@ def build(
     ordered = tuple(completed[key] for key in sorted(completed))
     possible = gather(named)
     if possible.anonymous:
-        findings = _which_id(findings, _unresolved(ordered, broken | possible.ids))
-    return Architecture(
-        ordered,
-        sources,
-        frozenset(broken - elements.keys()),
-        frozenset(broken_targets),
-        possible,
-        defaulted=defaulted,
-    ), findings
+        findings = _which_id(findings, _unresolved(ordered, set(possible.ids)))
+    return Architecture(ordered, sources, possible, defaulted=defaulted), findings
 
 
 def _unresolved(elements: tuple[Element, ...], left_out: set[str]) -> list[str]:
@@ -225,10 +205,6 @@ def _which_id(findings: list[Finding], unresolved: list[str]) -> list[Finding]:
         else item
         for item in findings
     ]
-
-
-def _texts(node: Node | None) -> list[str]:
-    return [node.text] if isinstance(node, Scalar) else []
 
 
 def _duplicate(document: Document, first: Document, element_id: str) -> Finding:
