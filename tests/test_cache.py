@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -67,13 +68,34 @@ def test_parallel_rendering_equals_serial(tmp_path: Path) -> None:
     assert list(serial) == list(first)
     assert {k: d.markup for k, d in first.items()} == {k: d.markup for k, d in serial.items()}
     again = render_all(views, RenderOptions(jobs=4, cache=cached))
-    # The cache is keyed by DOT source: of two views drawn alike, the one
+    # Graphviz runs are cached by DOT source: of two views drawn alike, the one
     # that finishes second may take the other's entry. No other is a hit.
     sources = Counter(dot_source(view) for view in views)
     shared = {view.key for view in views if sources[dot_source(view)] > 1}
     assert {key for key, d in first.items() if d.cached} <= shared
     assert all(d.cached for d in again.values())
     assert {k: d.markup for k, d in again.items()} == {k: d.markup for k, d in serial.items()}
+
+
+def test_a_warm_render_builds_no_dot_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    arch = check_directory(EXAMPLE).architecture
+    views = [view for key in view_keys(arch) if isinstance(view := build_view(arch, key), View)]
+    options = RenderOptions(cache=DiagramCache(tmp_path, "v"))
+    first = render_all(views, options)
+
+    def no_source(*_: object) -> str:
+        raise AssertionError("a cached view had its DOT source built")
+
+    monkeypatch.setattr("archatlas.render.layout.dot_source", no_source)
+    again = render_all(views, options)
+    assert all(d.cached for d in again.values())
+    assert {k: d.markup for k, d in again.items()} == {k: d.markup for k, d in first.items()}
+    # A view that changes is drawn again: here its DOT source is asked for.
+    changed = replace(views[0], title=views[0].title + " (renamed)")
+    with pytest.raises(AssertionError, match="DOT source built"):
+        render_all([changed], options)
 
 
 # --- builds ---------------------------------------------------------------------------

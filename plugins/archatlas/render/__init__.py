@@ -12,17 +12,18 @@ for links and icons that each page resolves relative to itself
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..cache import DiagramCache
 from ..icons import icon_file, png_source
 from ..settings import DEFAULTS, DiagramFormat
 from ..svg import clean_markup, clean_svg, data_uri, standalone_svg
 from ..views import SequenceView, View
-from . import sequence as sequence_module
 from .dot import (
     ARROWS,
     DATA_COLOURS,
@@ -102,13 +103,15 @@ def render_source(
     candidates: str | Sequence[Layout],
     options: RenderOptions = RenderOptions(),
     custom_icons: dict[str, str] | None = None,
+    identity: str | None = None,
 ) -> Rendered:
     """One diagram, from the best of its layouts (see `layouts`) or from one
     DOT source; a Graphviz failure becomes a Rendered with its error.
 
-    The cleaned SVG of the chosen layout is cached under the first layout's
-    source: a warm build reads one entry per diagram, and neither lays out,
-    compares nor cleans again."""
+    The cleaned SVG of the chosen layout is cached under `identity`, what
+    the drawing is a function of (the first layout's DOT source when not
+    given): a warm build reads one entry per diagram, and neither builds a
+    DOT source, lays out, compares nor cleans again."""
     icons = custom_icons or {}
     tried = [Layout.of(candidates)] if isinstance(candidates, str) else list(candidates)
     try:
@@ -119,28 +122,35 @@ def render_source(
             cmapx, cached_map = cached_dot(source, "cmapx", options)
             markup = clean_markup(cmapx.decode("utf-8"), key, icons)
             return Rendered(key, "png", markup, image, cached=cached_image and cached_map)
-        markup, cached = _chosen_svg(key, tried, options, icons)
+        if options.cache is None:
+            svg, _ = best_layout(tried, options)
+            return Rendered(key, "svg", clean_svg(svg.decode("utf-8"), key, icons))
+        entry = _chosen_entry(options.cache, key, identity or tried[0].source, icons)
+        found = options.cache.get(entry)
+        if found is not None and trusted(found, "svg"):
+            return Rendered(key, "svg", found.decode("utf-8"), cached=True)
+        svg, cached = best_layout(tried, options)
+        markup = clean_svg(svg.decode("utf-8"), key, icons)
+        options.cache.put(entry, markup.encode("utf-8"))
         return Rendered(key, "svg", markup, cached=cached)
     except RenderError as error:
         return Rendered(key, options.output, "", error=str(error))
 
 
-def _chosen_svg(
-    key: str, tried: list[Layout], options: RenderOptions, icons: dict[str, str]
-) -> tuple[str, bool]:
-    """The cleaned SVG of the best layout, and whether it came from the cache."""
-    cache = options.cache
-    if cache is None:
-        svg, _ = best_layout(tried, options)
-        return clean_svg(svg.decode("utf-8"), key, icons), False
-    entry = cache.key(tried[0].source, f"chosen for {key} with {sorted(icons.items())}")
-    found = cache.get(entry)
-    if found is not None and trusted(found, "svg"):
-        return found.decode("utf-8"), True
-    svg, cached = best_layout(tried, options)
-    markup = clean_svg(svg.decode("utf-8"), key, icons)
-    cache.put(entry, markup.encode("utf-8"))
-    return markup, cached
+def _chosen_entry(cache: DiagramCache, key: str, identity: str, icons: dict[str, str]) -> str:
+    """The cache entry of a diagram's cleaned SVG, ready to place in a page."""
+    return cache.key(identity, f"chosen for {key} with {sorted(icons.items())} by {RENDER_CODE}")
+
+
+def _cached_svg(view: View, options: RenderOptions) -> Rendered | None:
+    """A view's cleaned SVG from the cache, or None when it must be drawn."""
+    if options.cache is None or options.output != "svg":
+        return None
+    entry = _chosen_entry(options.cache, view.key, repr(view), view.custom_icons)
+    found = options.cache.get(entry)
+    if found is None or not trusted(found, "svg"):
+        return None
+    return Rendered(view.key, "svg", found.decode("utf-8"), cached=True)
 
 
 Progress = Callable[[int, int], None]
@@ -151,25 +161,31 @@ def render_all(
     options: RenderOptions = RenderOptions(),
     progress: Progress | None = None,
 ) -> dict[str, Rendered]:
-    """Render every view, several at once: `dot` runs in parallel, and each
-    DOT source is built when its diagram needs it.
+    """Render every view: cached drawings are read here, the rest are drawn
+    several at once (`dot` runs in parallel, and each DOT source is built
+    when its diagram needs it).
 
-    `progress(done, total)` is called from this thread as diagrams finish.
+    The cache is keyed by the view itself (its repr: plain, ordered data)
+    and by this package's drawing code, so a warm build builds no DOT
+    source at all. `progress(done, total)` is called from this thread as
+    diagrams finish.
     """
     find_dot()
-    sources = [(view.key, layouts(view), view.custom_icons) for view in views]  # not built yet
-    results: dict[str, Rendered] = {}
-    with ThreadPoolExecutor(max_workers=options.jobs or os.cpu_count() or 1) as pool:
-        futures = [
-            pool.submit(render_source, key, source, options, icons)
-            for key, source, icons in sources
-        ]
-        for done, future in enumerate(as_completed(futures), start=1):
-            rendered = future.result()
-            results[rendered.key] = rendered
-            if progress is not None:
-                progress(done, len(futures))
-    return {key: results[key] for key, _, _ in sources}
+    ordered = list(views)
+    results = {view.key: found for view in ordered if (found := _cached_svg(view, options))}
+    missing = [view for view in ordered if view.key not in results]
+    if missing:
+        with ThreadPoolExecutor(max_workers=options.jobs or os.cpu_count() or 1) as pool:
+            futures = [
+                pool.submit(render_source, v.key, layouts(v), options, v.custom_icons, repr(v))
+                for v in missing
+            ]
+            for done, future in enumerate(as_completed(futures), start=len(results) + 1):
+                rendered = future.result()
+                results[rendered.key] = rendered
+                if progress is not None:
+                    progress(done, len(ordered))
+    return {view.key: results[view.key] for view in ordered}
 
 
 def render_sequences(
@@ -191,7 +207,7 @@ def _sequence(view: SequenceView, options: RenderOptions) -> Rendered:
     cache = options.cache
     if cache is None:
         return Rendered(view.key, "svg", sequence_svg(view))
-    entry = cache.key(repr(view), f"sequence {SEQUENCE_CODE}")
+    entry = cache.key(repr(view), f"sequence by {RENDER_CODE}")
     found = cache.get(entry)
     if found is not None and trusted(found, "svg"):
         return Rendered(view.key, "svg", found.decode("utf-8"), cached=True)
@@ -200,7 +216,18 @@ def _sequence(view: SequenceView, options: RenderOptions) -> Rendered:
     return Rendered(view.key, "svg", markup)
 
 
-SEQUENCE_CODE = hashlib.sha256(Path(sequence_module.__file__).read_bytes()).hexdigest()[:16]
+def _code_digest() -> str:
+    """A digest of the code a drawing depends on, beyond the view it draws:
+    this package, the SVG cleaning and the icons, and the `diagrams` library."""
+    package = Path(__file__).parent
+    files = [*sorted(package.glob("*.py")), package.parent / "svg.py", package.parent / "icons.py"]
+    digest = hashlib.sha256(importlib.metadata.version("diagrams").encode("utf-8"))
+    for file in files:
+        digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+RENDER_CODE = _code_digest()
 
 
 def diagram_file(view: View, output: DiagramFormat, timeout: float = DEFAULTS.dot_timeout) -> bytes:
