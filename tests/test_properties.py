@@ -2,12 +2,14 @@
 
 (a) random YAML (structured, free text, raw bytes) through `check_directory`;
 (b) random mutations of the example architecture, judged against pydantic;
-(c) every example element survives a dump and a re-validation unchanged.
+(c) every example element survives a dump and a re-validation unchanged;
+(d) links between pages are the relative paths posixpath would compute.
 """
 
 from __future__ import annotations
 
 import copy
+import posixpath
 import re
 import tempfile
 from collections.abc import Callable, Iterator
@@ -24,6 +26,7 @@ from archatlas.check import Result, check_directory
 from archatlas.findings import RULES, Finding, Severity
 from archatlas.format import CLASSIFICATIONS, NESTED, VERBS, field_names
 from archatlas.kinds import KINDS, MODELS
+from archatlas.pages import relative_path
 from archatlas.yamltree import resolve_plain
 
 ROOT = Path(__file__).parents[1]
@@ -549,3 +552,23 @@ def test_round_trip_through_yaml_text() -> None:
 
 def test_example_has_every_kind() -> None:
     assert {element.kind for element in EXAMPLE_RESULT.architecture.elements} == set(KINDS)
+
+
+# --- links between pages ------------------------------------------------------------------
+
+_PART = st.sampled_from(["a", "b", "architecture", "index.md", "services", "."])
+
+
+@given(
+    st.lists(_PART, max_size=4),
+    st.lists(_PART, max_size=4),
+    st.booleans(),
+    st.booleans(),
+)
+def test_relative_path_is_posix_relpath(
+    target: list[str], start: list[str], target_slash: bool, start_slash: bool
+) -> None:
+    target_path = "/".join(target) + ("/" if target and target_slash else "")
+    start_path = "/".join(start) + ("/" if start and start_slash else "")
+    expected = posixpath.relpath(target_path or ".", start_path or ".")
+    assert relative_path(target_path, start_path) == expected

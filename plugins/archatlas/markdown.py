@@ -12,8 +12,10 @@ script links still go.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
+import threading
 from html.parser import HTMLParser
 
 from .urls import is_safe_url
@@ -96,17 +98,33 @@ URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href",
 
 def description(value: str, allow_html: bool = False) -> str:
     """A Markdown description as safe HTML, in a block the page leaves alone."""
-    import markdown as python_markdown  # only pages need it: `archatlas check` does not
-
-    renderer = python_markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"])
-    rendered = renderer.convert(value)
     try:
-        body = _Filter(allow_html).run(rendered)
+        body = _Filter(allow_html).run(_rendered(value))
     except AssertionError:
         # html.parser gives up on some malformed declarations ("<![junk"):
         # such a description is shown as the text it is.
         body = f"<p>{html.escape(one_line(value), quote=False)}</p>"
     return f'<div class="archatlas-description" markdown="0">\n{body}\n</div>'
+
+
+@functools.lru_cache(maxsize=8192)
+def _rendered(value: str) -> str:
+    """Python-Markdown's HTML for a description. A description is shown on
+    its page and summed up in catalogues, and setting up a converter costs
+    more than converting: one converter per thread is reset and reused."""
+    renderer = getattr(_CONVERTERS, "markdown", None)
+    if renderer is None:
+        import markdown as python_markdown  # only pages need it: `archatlas check` does not
+
+        renderer = python_markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"])
+        _CONVERTERS.markdown = renderer
+    try:
+        return renderer.convert(value)
+    finally:
+        renderer.reset()
+
+
+_CONVERTERS = threading.local()
 
 
 class _Filter(HTMLParser):
@@ -190,11 +208,8 @@ def summary(value: str) -> str:
     ellipsis marks what is left out. The result holds no Markdown syntax and
     no '|', so it is safe in a Markdown table.
     """
-    import markdown as python_markdown  # only pages need it: `archatlas check` does not
-
-    rendered = python_markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"])
     try:
-        safe = _Filter(allow_html=False).run(rendered.convert(value))
+        safe = _Filter(allow_html=False).run(_rendered(value))
         blocks = _Blocks().run(safe)
     except AssertionError:  # see description(): malformed declarations
         blocks = [[("text", one_line(value))]]

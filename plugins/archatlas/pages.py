@@ -75,7 +75,22 @@ class Layout:
 
 def relative(target: str, page: str) -> str:
     """A link from the page at `page` to the file `target` (both docs-relative)."""
-    return posixpath.relpath(target, posixpath.dirname(page) or ".")
+    return relative_path(target, posixpath.dirname(page))
+
+
+def relative_path(target: str, start: str) -> str:
+    """`posixpath.relpath` for paths relative to one root, as a site's are:
+    computed from their parts alone. A page holds hundreds of links, and
+    relpath asks the operating system for the current folder each time."""
+    start_parts = [part for part in start.split("/") if part and part != "."]
+    target_parts = [part for part in target.split("/") if part and part != "."]
+    common = 0
+    for ours, theirs in zip(start_parts, target_parts, strict=False):
+        if ours != theirs:
+            break
+        common += 1
+    up = [".."] * (len(start_parts) - common)
+    return "/".join(up + target_parts[common:]) or "."
 
 
 BREADCRUMB = "\N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK}"  # between a path's parts
@@ -355,6 +370,7 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
+        auto_reload=False,  # the package's templates do not change during a build
     )
     environment.filters["text"] = markdown.text
     environment.filters["link_target"] = markdown.link_target

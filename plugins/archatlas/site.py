@@ -21,7 +21,7 @@ from .findings import Finding, Location, did_you_mean, finding
 from .icons import icon_file
 from .legend import legend_html
 from .model import Architecture
-from .pages import Layout, generate_pages, relative
+from .pages import Layout, generate_pages, relative, relative_path
 from .references import Reference, find_references, view_references
 from .render import Progress, Rendered, RenderOptions, diagram_cache, render_all, render_sequences
 from .settings import BuildSettings
@@ -184,7 +184,7 @@ def url_of(path: str, use_directory_urls: bool) -> str:
 def href(target_url: str, page_url: str) -> str:
     """A URL relative to the page's URL."""
     base = page_url if page_url.endswith("/") else posixpath.dirname(page_url)
-    link = posixpath.relpath(target_url or ".", base or ".")
+    link = relative_path(target_url, base)
     return link + "/" if target_url.endswith("/") and not link.endswith("/") else link
 
 
