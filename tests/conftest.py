@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import http.server
 import importlib.util
@@ -56,6 +57,11 @@ def load_bench(name: str) -> ModuleType:
     spec.loader.exec_module(module)
     return module
 
+
+# Builds under test sign their site memo with a key of their own, kept here
+# rather than in the user's cache folder (see site_memo).
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="archatlas-tests-user-cache-")
+atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], ignore_errors=True)
 
 VENV_BIN = Path(sys.executable).parent
 BUILD_TIMEOUT = 180

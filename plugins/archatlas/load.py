@@ -6,6 +6,7 @@ names the file, and the documents that could be read are kept.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -55,6 +56,9 @@ class Loaded:
     findings: tuple[Finding, ...]
     files: tuple[str, ...]
     unread: tuple[Unread, ...] = ()
+    # A digest of every file read, by its absolute path: what was read, for a
+    # build that reuses its last result when nothing changed. "" when unknown.
+    digest: str = ""
 
 
 def display_path(path: Path, base: Path | None = None) -> str:
@@ -93,6 +97,7 @@ def load_paths(
     unread: list[Unread] = []
     base = (base or Path.cwd()).resolve()
     shown_paths: list[str] = []
+    digest = hashlib.sha256()
     for path in paths:
         root = path if path.is_dir() else path.parent
         files = architecture_files(path) if path.is_dir() else [path]
@@ -101,11 +106,14 @@ def load_paths(
             shown = display_path(file, base)
             shown_paths.append(shown)
             text = read_text(file, resolved_root, shown, limits, findings, unread)
+            digest.update(f"{file.absolute()}\0{shown}\0{text}\0".encode("utf-8", "replace"))
             if text is not None:
                 docs, problems = load_text(text, file.absolute(), shown, limits.yaml, unread)
                 documents.extend(docs)
                 findings.extend(problems)
-    return Loaded(tuple(documents), tuple(findings), tuple(shown_paths), tuple(unread))
+    return Loaded(
+        tuple(documents), tuple(findings), tuple(shown_paths), tuple(unread), digest.hexdigest()
+    )
 
 
 def read_text(

@@ -25,6 +25,7 @@ from .pages import Layout, generate_pages, relative, relative_path
 from .references import Reference, find_references, view_references
 from .render import Progress, Rendered, RenderOptions, diagram_cache, render_all, render_sequences
 from .settings import BuildSettings
+from .site_memo import Memo, memo_key, read_memo, write_memo
 from .site_rules import DIAGRAM_FAILED
 from .svg import data_uri, icon_paths, id_prefix, place_svg, standalone_svg
 from .views import VIEW_SPECS, SequenceView, View, build_view
@@ -80,7 +81,7 @@ class Site:
     options: SiteOptions
     pages: dict[str, str]  # generated pages: docs-relative path -> Markdown
     diagrams: dict[str, Rendered]  # view key -> rendered SVG
-    views: dict[str, View | SequenceView]  # view key -> what its diagram draws, for its legend
+    legends: dict[str, str]  # view key -> its legend, as a figure caption
     custom_icons: dict[str, Path]  # custom icon key -> the element's image file
 
     @property
@@ -146,13 +147,34 @@ def build_site(
     documents: Iterable[str] = (),
     progress: Progress | None = None,
 ) -> Site:
-    """Generate the pages and draw every view that any page embeds."""
+    """Generate the pages and draw every view that any page embeds; or, when
+    nothing they are made of changed since the last build, take them from its
+    memo (see site_memo)."""
+    arch = result.architecture
+    in_documents: set[str] = set()
+    for source in documents:
+        in_documents |= view_references(source)
+    cache = options.render.cache
+    key = memo_key(result, options, options.render, in_documents)
+    memo = read_memo(cache, key) if cache is not None and key is not None else None
+    if memo is None:
+        memo = _built(result, options, in_documents, progress)
+        if cache is not None and key is not None:
+            write_memo(cache, key, memo)
+    if cache is not None:
+        cache.prune()
+    return Site(arch, options, memo.pages, memo.diagrams, memo.legends, memo.custom_icons)
+
+
+def _built(
+    result: Result, options: SiteOptions, in_documents: set[str], progress: Progress | None
+) -> Memo:
     arch = result.architecture
     pages = generate_pages(
         arch, result.findings, options.layout, options.allow_html, options.source_url
     )
-    wanted: set[str] = set()
-    for source in [*pages.values(), *documents]:
+    wanted = set(in_documents)
+    for source in pages.values():
         wanted |= view_references(source)
     views = [view for key in sorted(wanted) if (view := build_view(arch, key)) is not None]
     graphs = [view for view in views if isinstance(view, View)]
@@ -160,10 +182,9 @@ def build_site(
     diagrams.update(
         render_sequences((v for v in views if isinstance(v, SequenceView)), options.render)
     )
-    if options.render.cache is not None:
-        options.render.cache.prune()
+    legends = {view.key: legend_html(view, id_prefix(view.key)) for view in views}
     custom = {key: Path(path) for view in graphs for path, key in view.custom_icons.items()}
-    return Site(arch, options, pages, diagrams, {view.key: view for view in views}, custom)
+    return Memo(pages, diagrams, legends, custom)
 
 
 def generated_clashes(site: Site, existing: Iterable[str]) -> list[str]:
@@ -321,8 +342,7 @@ def diagram_html(
         )
         # The drawing's text stays out of the search index; its legend is in.
         drawing = f'<div class="archatlas-canvas" data-search-exclude>\n{svg}\n</div>'
-    view = site.views.get(rendered.key)
-    caption = legend_html(view, id_prefix(rendered.key)) if view else ""
+    caption = site.legends.get(rendered.key, "")
     return (
         f'<figure class="archatlas-diagram" data-view="{html.escape(rendered.key)}" '
         f'markdown="0">\n{drawing}\n{caption}\n</figure>'

@@ -37,6 +37,7 @@ class Result:
     findings: tuple[Finding, ...]
     files: tuple[str, ...]
     root: str = "."  # the architecture folder, as finding paths name it
+    digest: str = ""  # of the files read (see Loaded.digest)
 
     @property
     def open_findings(self) -> tuple[Finding, ...]:
@@ -70,7 +71,7 @@ def check_loaded(loaded: Loaded, root: Path, shown_root: str = ".") -> Result:
     findings = [*loaded.findings, *schema_findings, *check(architecture, root)]
     findings = apply_acceptances(architecture, findings)
     ordered = tuple(sorted(findings, key=lambda f: f.sort_key))
-    return Result(architecture, ordered, loaded.files, shown_root)
+    return Result(architecture, ordered, loaded.files, shown_root, loaded.digest)
 
 
 @contextmanager
