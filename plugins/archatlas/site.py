@@ -155,7 +155,7 @@ def build_site(
     for source in documents:
         in_documents |= view_references(source)
     cache = options.render.cache
-    key = memo_key(result, options, options.render, in_documents)
+    key = memo_key(result, options, in_documents)
     memo = read_memo(cache, key) if cache is not None and key is not None else None
     if memo is None:
         memo = _built(result, options, in_documents, progress)

@@ -24,10 +24,14 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .cache import DiagramCache
 from .check import Result
-from .render import Rendered, RenderOptions
+from .render import Rendered
+
+if TYPE_CHECKING:
+    from .site import SiteOptions
 
 _LIBRARIES = ("diagrams", "Markdown", "Jinja2", "pydantic", "PyYAML")
 _ENTRY = "site memo"  # one entry per cache folder: the last site built
@@ -42,11 +46,10 @@ class Memo:
     custom_icons: dict[str, Path]
 
 
-def memo_key(
-    result: Result, options: object, render: RenderOptions, document_views: Iterable[str]
-) -> str | None:
+def memo_key(result: Result, options: SiteOptions, document_views: Iterable[str]) -> str | None:
     """What a site is made of, as a digest; None when it cannot be known (a
     source that reports no digest) or when there is no cache to keep it in."""
+    render = options.render
     if not result.digest or render.cache is None or render.output != "svg":
         return None
     parts = (
