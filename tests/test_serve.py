@@ -76,3 +76,46 @@ def test_serve_rebuilds_when_an_architecture_file_changes(project: Path) -> None
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+def _built_pages(site: Path) -> dict[str, int]:
+    # 404.html is the theme's own page, written on every build.
+    pages = (path for path in site.rglob("*.html") if path.name != "404.html")
+    return {path.relative_to(site).as_posix(): path.stat().st_mtime_ns for path in pages}
+
+
+def test_a_dirty_rebuild_builds_only_the_pages_an_edit_changed(project: Path) -> None:
+    """`serve --dirty` in one process: MkDocs keeps the plugin between builds."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    docs = project / "docs"
+    (docs / "overview.md").write_text("# Overview\n\n![The shop](arch:view/system/shop)\n", "utf-8")
+    (docs / "plain.md").write_text("# Plain\n\nNo architecture here.\n", "utf-8")
+    site = project / "site"
+
+    def rebuilt() -> set[str]:
+        before = _built_pages(site)
+        config = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
+        build(config, dirty=True)
+        return {path for path, time in _built_pages(site).items() if time != before.get(path)}
+
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
+    config.plugins.on_startup(command="serve", dirty=True)
+    build(config, dirty=True)
+    source = project / "architecture" / "shop.yaml"
+    text = source.read_text(encoding="utf-8")
+
+    # Replicas are on the service's page and in the catalogue of services only.
+    source.write_text(text.replace("replicas: 2", "replicas: 3"), encoding="utf-8")
+    changed = rebuilt()
+    assert "architecture/service/shop-api/index.html" in changed
+    assert not changed & {"index.html", "overview/index.html", "plain/index.html"}
+    assert len(changed) < len(_built_pages(site)) / 2
+
+    # A new name is in the system view too: the page that embeds it is built again.
+    source.write_text(text.replace("name: Shop API", "name: Storefront API"), encoding="utf-8")
+    changed = rebuilt()
+    assert {"architecture/service/shop-api/index.html", "overview/index.html"} <= changed
+    assert "plain/index.html" not in changed
+    assert "Storefront API" in (site / "overview/index.html").read_text("utf-8")

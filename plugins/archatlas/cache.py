@@ -69,6 +69,10 @@ class DiagramCache:
         except OSError:
             return  # a cache that cannot be written only costs time
 
+    def remove(self, key: str) -> None:
+        with contextlib.suppress(OSError):
+            self._path(key).unlink()
+
     def prune(self) -> int:
         """Delete the least recently used entries beyond `max_bytes`; return how many."""
         entries = []

@@ -12,7 +12,7 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -38,6 +38,7 @@ from .site import (
     Site,
     build_site,
     generated_clashes,
+    page_digest,
     place_deferred,
     resolve_html,
     site_assets,
@@ -62,6 +63,17 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
     def __init__(self) -> None:
         self.result: Result | None = None
         self.site: Site | None = None
+        # Under `serve --dirty` MkDocs keeps this plugin from build to build:
+        # what each page was made of when last built, and in this build.
+        self.serving = False
+        self.dirty = False
+        self.built: dict[str, str] = {}
+        self.digests: dict[str, str] = {}
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
+        self.dirty = dirty
+        self.built = {}  # a new server starts from an empty site folder
 
     @property
     def settings(self) -> BuildSettings:
@@ -96,7 +108,8 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
         options = site_options(self.settings, _project(config), config.use_directory_urls, sources)
         documents = [page.content_string for page in files.documentation_pages()]
         started = time.monotonic()
-        self.site = build_site(self.result, options, documents, Progress(started))
+        progress = Progress(started)
+        self.site = build_site(self.result, options, documents, progress, not self.serving)
         _log_findings(self.site.diagram_findings())
         clashes = generated_clashes(self.site, (file.src_uri for file in files))
         if clashes:
@@ -104,12 +117,15 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
                 f"archatlas: docs/{clashes[0]} would be replaced by a generated page "
                 f"({plural(len(clashes), 'such file')}): move it, or set the plugin's url_prefix"
             )
+        changed = self._changed_pages(files, config)
         elements = self.site.element_pages
         for path, markdown in sorted(self.site.pages.items()):
             # Element pages are reached from catalogues and diagrams: listed
             # one by one, thousands of them would bury the navigation.
             inclusion = InclusionLevel.NOT_IN_NAV if path in elements else InclusionLevel.UNDEFINED
-            files.append(File.generated(config, path, content=markdown, inclusion=inclusion))
+            page = _Decided.generated(config, path, content=markdown, inclusion=inclusion)
+            cast(_Decided, page).modified = changed is None or path in changed
+            files.append(page)
         for icon, source in self.site.icons.items():
             files.append(File.generated(config, f"{ICON_FOLDER}/{icon}", abs_src_path=str(source)))
         for path, image in self.site.images().items():
@@ -122,6 +138,35 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
             f"{len(self.site.diagrams) - drawn:,} from cache, {time.monotonic() - started:.1f} s"
         )
         return files
+
+    def _changed_pages(self, files: Files, config: MkDocsConfig) -> set[str] | None:
+        """Under `serve --dirty`, the pages whose digest changed since the last
+        build, hand-written pages that link into the architecture included
+        (these are then built by it, not by their file's time); None when
+        every page is built."""
+        if not self.dirty:
+            return None
+        assert self.site is not None
+        sources = {
+            file.src_uri: file.content_string
+            for file in files.documentation_pages()
+            if "arch:" in file.content_string
+        }
+        sources.update(self.site.pages)
+        self.digests = {path: page_digest(self.site, path, text) for path, text in sources.items()}
+        changed = {path for path, digest in self.digests.items() if self.built.get(path) != digest}
+        for file in list(files.documentation_pages()):
+            if file.src_uri in sources and file.abs_src_path is not None:
+                decided = _Decided.generated(
+                    config, file.src_uri, abs_src_path=file.abs_src_path, inclusion=file.inclusion
+                )
+                cast(_Decided, decided).modified = file.src_uri in changed or file.is_modified()
+                files.remove(file)
+                files.append(decided)
+        return changed
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        self.built = self.digests  # only a build that finished counts
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         if config.nav is None:
@@ -158,6 +203,16 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
     ) -> LiveReloadServer:
         server.watch(self.config.architecture_dir)
         return server
+
+
+class _Decided(File):
+    """A page whose build under `serve --dirty` archatlas decides, by what
+    it is made of (see site.page_digest)."""
+
+    modified = True
+
+    def is_modified(self) -> bool:
+        return self.modified
 
 
 class Progress:

@@ -7,6 +7,7 @@ decides which views to draw, renders them, and turns `[text](arch:ID)` and
 
 from __future__ import annotations
 
+import hashlib
 import html
 import posixpath
 import re
@@ -146,10 +147,12 @@ def build_site(
     options: SiteOptions,
     documents: Iterable[str] = (),
     progress: Progress | None = None,
+    keep_memo: bool = True,
 ) -> Site:
     """Generate the pages and draw every view that any page embeds; or, when
     nothing they are made of changed since the last build, take them from its
-    memo (see site_memo)."""
+    memo (see site_memo). Without `keep_memo`, a site built is not kept as the
+    memo: a server that builds on every edit would write it for nothing."""
     arch = result.architecture
     in_documents: set[str] = set()
     for source in documents:
@@ -159,10 +162,12 @@ def build_site(
     memo = read_memo(cache, key) if cache is not None and key is not None else None
     if memo is None:
         memo = _built(result, options, in_documents, progress)
-        if cache is not None and key is not None:
+        wrote = any(not rendered.cached for rendered in memo.diagrams.values())
+        if keep_memo and cache is not None and key is not None:
             write_memo(cache, key, memo)
-    if cache is not None:
-        cache.prune()
+            wrote = True
+        if cache is not None and wrote:
+            cache.prune()  # only a build that wrote to the cache can have outgrown it
     return Site(arch, options, memo.pages, memo.diagrams, memo.legends, memo.custom_icons)
 
 
@@ -190,6 +195,35 @@ def _built(
 def generated_clashes(site: Site, existing: Iterable[str]) -> list[str]:
     """The hand-written pages (docs-relative paths) that a generated page would replace."""
     return sorted(set(existing) & site.pages.keys())
+
+
+def page_digest(site: Site, page: str, source: str) -> str:
+    """What the built HTML of a page is made of, beyond the theme: its
+    Markdown, the drawings and legends it embeds, and where its links into
+    the architecture lead. `serve --dirty` builds again only the pages whose
+    digest changed: file times cannot tell, for a generated page has none
+    and a hand-written one embeds drawings that change without it."""
+    digest = hashlib.sha256(source.encode("utf-8"))
+    if page in site.pages:
+        # A generated page names the views it embeds; the elements it links
+        # to are in its Markdown, and one that no longer exists fails the check.
+        for key in sorted(view_references(source)):
+            rendered = site.diagrams.get(key)
+            made = (rendered.markup, rendered.error) if rendered else ("no such view",)
+            digest.update("\0".join((key, *made, site.legends.get(key, ""))).encode("utf-8"))
+        return digest.hexdigest()
+    for reference in find_references(source):
+        if reference.image:
+            rendered = site.diagram(reference.target)
+            made_of = (
+                (rendered.markup, rendered.error, site.legends.get(rendered.key, ""))
+                if rendered
+                else ("no such view",)
+            )
+        else:
+            made_of = (site.options.layout.target(site.architecture, reference.target) or "",)
+        digest.update("\0".join((reference.target, *made_of)).encode("utf-8"))
+    return digest.hexdigest()
 
 
 def url_of(path: str, use_directory_urls: bool) -> str:

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from .site import SiteOptions
 
 _LIBRARIES = ("diagrams", "Markdown", "Jinja2", "pydantic", "PyYAML")
-_ENTRY = "site memo"  # one entry per cache folder: the last site built
+_LATEST = "site memo"  # the entry naming the memo of the last site built
 _KEY_FILE = "memo-key"
 
 
@@ -64,9 +64,10 @@ def memo_key(result: Result, options: SiteOptions, document_views: Iterable[str]
 
 
 def read_memo(cache: DiagramCache, key: str) -> Memo | None:
-    """The memo of the site made of `key`, when one is kept and signed."""
+    """The memo of the site made of `key`, when one is kept and signed. A
+    site made of anything else costs a look-up, not a read."""
     signing = _signing_key()
-    found = cache.get(cache.key(_ENTRY, str(cache.folder)))
+    found = cache.get(_entry(cache, key)) if signing is not None else None
     if signing is None or found is None:
         return None
     signature, _, payload = found.partition(b"\n")
@@ -88,7 +89,7 @@ def read_memo(cache: DiagramCache, key: str) -> Memo | None:
 
 
 def write_memo(cache: DiagramCache, key: str, memo: Memo) -> None:
-    """Keep `memo` as the last site built, made of `key`."""
+    """Keep `memo` as the last site built, made of `key`, in place of the one before."""
     signing = _signing_key()
     if signing is None:
         return
@@ -101,7 +102,16 @@ def write_memo(cache: DiagramCache, key: str, memo: Memo) -> None:
     }
     payload = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
     signature = hmac.new(signing, payload, hashlib.sha256).hexdigest().encode("ascii")
-    cache.put(cache.key(_ENTRY, str(cache.folder)), signature + b"\n" + payload)
+    latest = cache.key(_LATEST, str(cache.folder))
+    before = cache.get(latest)
+    cache.put(_entry(cache, key), signature + b"\n" + payload)
+    cache.put(latest, key.encode("ascii"))
+    if before is not None and before != key.encode("ascii"):
+        cache.remove(_entry(cache, before.decode("ascii", "replace")))
+
+
+def _entry(cache: DiagramCache, key: str) -> str:
+    return cache.key(_LATEST, key)
 
 
 def _signing_key() -> bytes | None:
