@@ -21,6 +21,7 @@ from ..format import (
     Element,
     LedgerNode,
     Relation,
+    Runtime,
     relation_key,
 )
 from ..icons import custom_icon_key, icon_for, icon_for_kind
@@ -102,23 +103,23 @@ class View:
 
 def caption(element: Element) -> str:
     """A card's second line: what the element is, and what it runs on."""
-    role = getattr(element, "role", None)
-    what = role or KIND_SPECS[element.kind].title.lower()
-    return " · ".join((what, *_technology(element)))
+    fields = vars(element)  # a kind's own fields; asking a model for one it lacks is slow
+    what = fields.get("role") or KIND_SPECS[element.kind].title.lower()
+    return " · ".join((what, *_technology(fields)))
 
 
-def _technology(element: Element) -> list[str]:
-    runtime = getattr(element, "runtime", None)
+def _technology(fields: dict[str, object]) -> list[str]:
+    runtime = fields.get("runtime")
     found = [
-        getattr(element, name, None)
+        fields.get(name)
         for name in ("provider", "engine", "platform", "consensus", "mode", "organization")
     ]
-    operator = getattr(element, "operator", None)
-    if operator and operator != getattr(element, "organization", None):
+    operator = fields.get("operator")
+    if operator and operator != fields.get("organization"):
         # A node run for its organization by another: a card has room for
         # three facts, and who runs it says more than how it is scheduled.
         found.append(f"run by {operator}")
-    elif runtime is not None:
+    elif isinstance(runtime, Runtime):
         found.append(runtime.workload or runtime.platform)
     return [str(value) for value in found if value]
 
