@@ -65,6 +65,7 @@ ELEMENT_PAGES = ["/architecture/*/*.md", "!/architecture/*/index.md"]
 PLUGIN_LINE = re.compile(
     r"archatlas: ([\d,]+) pages?, ([\d,]+) diagrams? rendered, ([\d,]+) from cache, ([\d.]+) s"
 )
+PEAK_LINE = re.compile(r"^build_bench peak RSS KiB: (\d+)$", re.MULTILINE)
 FAILED_DIAGRAM = re.compile(r"\[diagram-failed\].*?view '([^']+)'")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 DIAGRAM_REFERENCE = re.compile(r"^!\[[^\]\n]*\]\(arch:view/[^)\s]*\)\n\n?", re.MULTILINE)
@@ -87,12 +88,28 @@ def median(values: Sequence[float]) -> float:
 
 # --- one build in a child process ------------------------------------------------------------
 
+# `python -m mkdocs ARGS` that logs, at exit, its peak RSS: the high-water mark of
+# its own memory since exec (VmHWM), or of the largest dot it waited for. Not
+# ru_maxrss from wait4: Linux hands a parent's high-water mark down to the child
+# it starts, so the bench's own memory would count.
+MKDOCS_WITH_PEAK = """
+import atexit, resource, runpy, sys
+def peak():
+    with open("/proc/self/status") as status:
+        own = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    dot = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(f"build_bench peak RSS KiB: {max(own, dot)}", file=sys.stderr, flush=True)
+atexit.register(peak)
+sys.argv = ["mkdocs", *sys.argv[1:]]
+runpy.run_module("mkdocs", run_name="__main__", alter_sys=True)
+"""
+
 
 @dataclass(frozen=True)
 class Build:
     wall: float  # seconds, from spawn to exit
     cpu: float  # user + system seconds of the build and of the dot runs it waited for
-    rss_mib: float  # max RSS of the build process or of any one dot it ran
+    rss_mib: float  # peak RSS of the build process or of any one dot it ran
     rendered: int = -1  # from the plugin's INFO line; -1 without it
     cached: int = -1
     pages: int = -1
@@ -104,14 +121,14 @@ class Build:
 
 
 def run_build(project: Path) -> Build:
-    """`mkdocs build` in `project`, timed, with the child's own rusage from wait4."""
+    """`mkdocs build` in `project`, timed, with the child's CPU time from wait4."""
     site = project / "site"
     shutil.rmtree(site, ignore_errors=True)  # every build starts without a site folder
     load = os.getloadavg()[0]
     with tempfile.TemporaryFile() as output:
         started = time.perf_counter()
         child = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "build", "-d", "site"],
+            [sys.executable, "-c", MKDOCS_WITH_PEAK, "build", "-d", "site"],
             **child_options(project, output),
         )
         timer = threading.Timer(BUILD_TIMEOUT, stop, (child,))
@@ -123,12 +140,12 @@ def run_build(project: Path) -> Build:
         text = tail(output, None)
     if child.returncode != 0:
         raise SystemExit(f"the build in {project} failed ({child.returncode}):\n{text[-3000:]}")
-    found = PLUGIN_LINE.search(text)
+    found, peak = PLUGIN_LINE.search(text), PEAK_LINE.search(text)
     counts = [int(group.replace(",", "")) for group in found.groups()[:3]] if found else [-1] * 3
     return Build(
         wall=wall,
         cpu=usage.ru_utime + usage.ru_stime,
-        rss_mib=usage.ru_maxrss / 1024,  # KiB on Linux
+        rss_mib=int(peak.group(1)) / 1024 if peak else float("nan"),
         pages=counts[0],
         rendered=counts[1],
         cached=counts[2],
@@ -463,8 +480,9 @@ def measure(variant: Variant, runs: int, repeat: int, seed: int, work: Path) -> 
         edits["rename"] = renamed(replicas, f"Renamed {round_}")
         for name, text in edits.items():
             project.edited.write_text(text, encoding="utf-8")
-            getattr(figures, name).append(run_build(project.archatlas))
-            log(f"  {variant.name} {round_ + 1}/{runs}: {name} {figures.wall(name):.1f} s")
+            build = run_build(project.archatlas)
+            getattr(figures, name).append(build)
+            log(f"  {variant.name} {round_ + 1}/{runs}: {name} {build.wall:.1f} s")
         project.edited.write_text(project.original, encoding="utf-8")
         figures.plain.append(run_build(project.plain))
         figures.serial.append(dot_run(project.sources, 1))

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+import pathspec
 import pytest
+import yaml
 
 from conftest import CHROMIUM, ROOT, SITE_HOSTS, Served, Server, build, contrast, new_page
 
@@ -167,10 +169,15 @@ def visit_all(
 
 
 def _docs_pages() -> set[str]:
-    """The URL path of every hand-written page under docs/."""
+    """The URL path of every hand-written page under docs/ (not the files
+    mkdocs.yml excludes, which pages include)."""
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    excluded = pathspec.GitIgnoreSpec.from_lines(config.get("exclude_docs", "").splitlines())
     found = set()
     for md in (ROOT / "docs").rglob("*.md"):
         stem = md.relative_to(ROOT / "docs").with_suffix("").as_posix()
+        if excluded.match_file(md.relative_to(ROOT / "docs").as_posix()):
+            continue
         found.add("/" + (stem.removesuffix("index") if md.name == "index.md" else stem + "/"))
     return found
 
