@@ -122,7 +122,7 @@ judge.
     "flows": (
         "Flows",
         """
-These rules check flows (see [Flows](format.md#flows)): that each step
+These rules check flows (see [Flows](format.md#flow)): that each step
 stands for a declared relation, that work left running at a vendor is waited
 for, and that durations can be read.
 """,
