@@ -207,23 +207,32 @@ def page_digest(site: Site, page: str, source: str) -> str:
     if page in site.pages:
         # A generated page names the views it embeds; the elements it links
         # to are in its Markdown, and one that no longer exists fails the check.
-        for key in sorted(view_references(source)):
-            rendered = site.diagrams.get(key)
-            made = (rendered.markup, rendered.error) if rendered else ("no such view",)
-            digest.update("\0".join((key, *made, site.legends.get(key, ""))).encode("utf-8"))
-        return digest.hexdigest()
-    for reference in find_references(source):
-        if reference.image:
-            rendered = site.diagram(reference.target)
-            made_of = (
-                (rendered.markup, rendered.error, site.legends.get(rendered.key, ""))
-                if rendered
-                else ("no such view",)
+        made_of = [
+            (key, *_drawing(site, site.diagrams.get(key)))
+            for key in sorted(view_references(source))
+        ]
+    else:
+        made_of = [
+            (
+                reference.target,
+                *(
+                    _drawing(site, site.diagram(reference.target))
+                    if reference.image
+                    else (site.options.layout.target(site.architecture, reference.target) or "",)
+                ),
             )
-        else:
-            made_of = (site.options.layout.target(site.architecture, reference.target) or "",)
-        digest.update("\0".join((reference.target, *made_of)).encode("utf-8"))
+            for reference in find_references(source)
+        ]
+    for parts in made_of:
+        digest.update("\0".join(parts).encode("utf-8"))
     return digest.hexdigest()
+
+
+def _drawing(site: Site, rendered: Rendered | None) -> tuple[str, ...]:
+    """What an embedded view shows: its drawing (or why it failed) and its legend."""
+    if rendered is None:
+        return ("no such view",)
+    return (rendered.markup, rendered.error, site.legends.get(rendered.key, ""))
 
 
 def url_of(path: str, use_directory_urls: bool) -> str:

@@ -126,9 +126,9 @@ def render_source(
             svg, _ = best_layout(tried, options)
             return Rendered(key, "svg", clean_svg(svg.decode("utf-8"), key, icons))
         entry = _chosen_entry(options.cache, key, identity or tried[0].source, icons)
-        found = options.cache.get(entry)
-        if found is not None and trusted(found, "svg"):
-            return Rendered(key, "svg", found.decode("utf-8"), cached=True)
+        found = _cached_entry(options.cache, key, entry)
+        if found is not None:
+            return found
         svg, cached = best_layout(tried, options)
         markup = clean_svg(svg.decode("utf-8"), key, icons)
         options.cache.put(entry, markup.encode("utf-8"))
@@ -142,15 +142,20 @@ def _chosen_entry(cache: DiagramCache, key: str, identity: str, icons: dict[str,
     return cache.key(identity, f"chosen for {key} with {sorted(icons.items())} by {RENDER_CODE}")
 
 
+def _cached_entry(cache: DiagramCache, key: str, entry: str) -> Rendered | None:
+    """The cleaned SVG kept in `entry`, or None when it must be drawn."""
+    found = cache.get(entry)
+    if found is None or not trusted(found, "svg"):
+        return None
+    return Rendered(key, "svg", found.decode("utf-8"), cached=True)
+
+
 def _cached_svg(view: View, options: RenderOptions) -> Rendered | None:
     """A view's cleaned SVG from the cache, or None when it must be drawn."""
     if options.cache is None or options.output != "svg":
         return None
     entry = _chosen_entry(options.cache, view.key, repr(view), view.custom_icons)
-    found = options.cache.get(entry)
-    if found is None or not trusted(found, "svg"):
-        return None
-    return Rendered(view.key, "svg", found.decode("utf-8"), cached=True)
+    return _cached_entry(options.cache, view.key, entry)
 
 
 Progress = Callable[[int, int], None]
