@@ -171,6 +171,17 @@ def _context(
     return model, f"a {kind}"
 
 
+def _untagged(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """`loc` without the tags that name the model of each item of a flow's
+    steps (see flow_format.TAG): one follows the item's index. A key that a
+    file writes stays, though it starts as a tag does."""
+    return tuple(
+        step
+        for before, step in zip((None, *loc), loc, strict=False)
+        if not (isinstance(before, int) and step in FLOW_NESTED and str(step).startswith(TAG))
+    )
+
+
 def _field_label(loc: tuple[str | int, ...]) -> str:
     parts: list[str] = []
     for step in loc:
@@ -190,8 +201,7 @@ def _schema_finding(
 ) -> Finding:
     tagged = tuple(detail["loc"])
     owner_model, owner_name = _context(model, kind, tagged)
-    # A flow's items are told apart by tags, which no YAML file writes.
-    loc = tuple(step for step in tagged if not (isinstance(step, str) and step.startswith(TAG)))
+    loc = _untagged(tagged)
     label = _field_label(loc)
     error_type = detail["type"]
     value = detail.get("input")
