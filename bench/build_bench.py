@@ -113,7 +113,7 @@ class Build:
     rendered: int = -1  # from the plugin's INFO line; -1 without it
     cached: int = -1
     pages: int = -1
-    plugin_s: float = float("nan")  # the plugin's on_files, as its INFO line says
+    plugin_s: float = float("nan")  # from on_files to the last drawing, as the INFO line says
     load: float = float("nan")  # 1-minute load average at the start
     errors: int = 0  # ERROR lines in the log
     failed: tuple[str, ...] = ()  # views the plugin could not draw (diagram-failed)
@@ -572,9 +572,9 @@ def figure_rows(f: Figures, jobs: int) -> list[tuple[str, str]]:
         ("runs (median of)", str(f.runs)),
         ("archatlas check, whole process", seconds(median(f.check))),
         ("cold build (diagram cache emptied)", seconds(f.wall("cold"))),
-        ("  of which the plugin's on_files", seconds(of(f.cold, "plugin_s"))),
+        ("  of which archatlas, to its last drawing", seconds(of(f.cold, "plugin_s"))),
         ("warm build (nothing changed)", seconds(f.wall("warm"))),
-        ("  of which the plugin's on_files", seconds(of(f.warm, "plugin_s"))),
+        ("  of which archatlas, to its last drawing", seconds(of(f.warm, "plugin_s"))),
         ("rebuild, one service's replicas edited", seconds(f.wall("replicas"))),
         ("  diagrams redrawn", f"{of(f.replicas, 'rendered'):,.0f}"),
         ("rebuild, one service renamed", seconds(f.wall("rename"))),

@@ -9,6 +9,7 @@ import pytest
 
 from archatlas.load import load_text
 from archatlas.model import build
+from archatlas.render import Drawings
 from archatlas.site import Site, SiteOptions, resolve_html, resolve_page
 
 # Every reference names an id that does not exist, so each live one gives a
@@ -110,7 +111,7 @@ EXTENSIONS = [
 def site() -> Site:
     documents, _ = load_text("kind: actor\nid: someone\n", Path("a.yaml").absolute(), "a.yaml")
     arch, _ = build(documents)
-    return Site(arch, SiteOptions(), {}, {}, {}, {})
+    return Site(arch, SiteOptions(), {}, Drawings([], {}), {}, {}, frozenset())
 
 
 def _named(message: str) -> str:

@@ -1,8 +1,9 @@
 """The MkDocs plugin: glue between MkDocs' events and the library.
 
-Load and check in `on_config`, generate pages and diagrams in `on_files`,
-resolve `arch:` references in `on_page_content`, draw the diagrams into the
-finished page in `on_post_page` (after the search index has read it), watch
+Load and check in `on_config`, generate pages and start drawing diagrams in
+`on_files`, resolve `arch:` references in `on_page_content`, draw the
+diagrams into the finished page in `on_post_page` (after the search index
+has read it), wait for the last drawing and report in `on_post_build`, watch
 the architecture in `on_serve`. Nothing else happens here.
 """
 
@@ -37,6 +38,7 @@ from .site import (
     STYLESHEET,
     Site,
     build_site,
+    finish_site,
     generated_clashes,
     page_digest,
     place_deferred,
@@ -69,6 +71,7 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
         self.dirty = False
         self.built: dict[str, str] = {}
         self.digests: dict[str, str] = {}
+        self.started = 0.0  # when on_files began: the log gives the time since
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -107,10 +110,13 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
         sources = source_url(config.repo_url, config.edit_uri, Path(docs).as_posix())
         options = site_options(self.settings, _project(config), config.use_directory_urls, sources)
         documents = [page.content_string for page in files.documentation_pages()]
-        started = time.monotonic()
-        progress = Progress(started)
-        self.site = build_site(self.result, options, documents, progress, not self.serving)
-        _log_findings(self.site.diagram_findings())
+        self.started = time.monotonic()
+        progress = Progress(self.started)
+        # Drawn in the background while MkDocs builds the pages, except when
+        # `serve --dirty` must know the drawings to choose the pages to build.
+        self.site = build_site(
+            self.result, options, documents, progress, not self.serving, not self.dirty
+        )
         clashes = generated_clashes(self.site, (file.src_uri for file in files))
         if clashes:
             raise PluginError(
@@ -132,11 +138,6 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
             files.append(File.generated(config, path, content=image))
         for path, content in site_assets().items():
             files.append(File.generated(config, path, content=content))
-        drawn = sum(1 for d in self.site.diagrams.values() if not d.cached)
-        log.info(
-            f"{plural(len(self.site.pages), 'page')}, {plural(drawn, 'diagram')} rendered, "
-            f"{len(self.site.diagrams) - drawn:,} from cache, {time.monotonic() - started:.1f} s"
-        )
         return files
 
     def _changed_pages(self, files: Files, config: MkDocsConfig) -> set[str] | None:
@@ -166,7 +167,20 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
         return changed
 
     def on_post_build(self, config: MkDocsConfig) -> None:
+        assert self.site is not None
+        finish_site(self.site)
+        _log_findings(self.site.diagram_findings())
+        drawn = sum(1 for d in self.site.diagrams.values() if not d.cached)
+        log.info(
+            f"{plural(len(self.site.pages), 'page')}, {plural(drawn, 'diagram')} rendered, "
+            f"{len(self.site.diagrams) - drawn:,} from cache, "
+            f"{time.monotonic() - self.started:.1f} s"
+        )
         self.built = self.digests  # only a build that finished counts
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.site is not None:
+            self.site.diagrams.cancel()
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         if config.nav is None:

@@ -24,11 +24,19 @@ from .legend import legend_html
 from .model import Architecture
 from .pages import Layout, generate_pages, relative, relative_path
 from .references import Reference, find_references, view_references
-from .render import Progress, Rendered, RenderOptions, diagram_cache, render_all, render_sequences
+from .render import (
+    Drawings,
+    Progress,
+    Rendered,
+    RenderOptions,
+    diagram_cache,
+    render_sequences,
+    start_drawing,
+)
 from .settings import BuildSettings
 from .site_memo import Memo, memo_key, read_memo, write_memo
 from .site_rules import DIAGRAM_FAILED
-from .svg import data_uri, icon_paths, id_prefix, place_svg, standalone_svg
+from .svg import data_uri, id_prefix, place_svg, standalone_svg
 from .views import VIEW_SPECS, SequenceView, View, build_view
 
 ICON_FOLDER = "assets/archatlas/icons"
@@ -81,9 +89,13 @@ class Site:
     architecture: Architecture
     options: SiteOptions
     pages: dict[str, str]  # generated pages: docs-relative path -> Markdown
-    diagrams: dict[str, Rendered]  # view key -> rendered SVG
+    diagrams: Drawings  # view key -> rendered SVG, some perhaps still being drawn
     legends: dict[str, str]  # view key -> its legend, as a figure caption
     custom_icons: dict[str, Path]  # custom icon key -> the element's image file
+    icon_keys: frozenset[str]  # the icons the SVG drawings show
+    # The memo key to keep this site under once drawn (see finish_site);
+    # None for a site taken from the memo, or one not to keep.
+    keep_as: str | None = None
 
     @property
     def element_pages(self) -> frozenset[str]:
@@ -94,8 +106,7 @@ class Site:
     @property
     def icons(self) -> dict[str, Path]:
         """The icons the diagrams show: key -> file to publish under ICON_FOLDER."""
-        keys = icon_paths(d.markup for d in self.diagrams.values() if d.format == "svg")
-        return {key: self.icon_file(key) for key in sorted(keys)}
+        return {key: self.icon_file(key) for key in sorted(self.icon_keys)}
 
     def url_to(self, link: str, from_url: str) -> str | None:
         """The URL, relative to `from_url`, of the page a link names (an id or
@@ -103,11 +114,16 @@ class Site:
         path = self.options.layout.target(self.architecture, link)
         return href(url_of(path, self.options.use_directory_urls), from_url) if path else None
 
+    def view_key(self, target: str) -> str | None:
+        """The key of the view an `arch:view/KEY` target names, when the
+        site draws it; None otherwise. Never waits for the drawing."""
+        key = target.removeprefix("view/")
+        return key if target.startswith("view/") and key in self.diagrams else None
+
     def diagram(self, target: str) -> Rendered | None:
         """The drawing an `arch:view/KEY` target names, or None."""
-        if not target.startswith("view/"):
-            return None
-        return self.diagrams.get(target.removeprefix("view/"))
+        key = self.view_key(target)
+        return self.diagrams[key] if key is not None else None
 
     def icon_file(self, key: str) -> Path:
         return self.custom_icons.get(key) or icon_file(key)
@@ -117,6 +133,8 @@ class Site:
 
     def images(self) -> dict[str, bytes]:
         """The PNG diagrams as site files: docs-relative path to bytes."""
+        if self.options.render.output != "png":
+            return {}  # nor wait for SVG drawings still under way
         return {
             image_path(key): rendered.image
             for key, rendered in sorted(self.diagrams.items())
@@ -148,48 +166,82 @@ def build_site(
     documents: Iterable[str] = (),
     progress: Progress | None = None,
     keep_memo: bool = True,
+    background: bool = False,
 ) -> Site:
     """Generate the pages and draw every view that any page embeds; or, when
     nothing they are made of changed since the last build, take them from its
     memo (see site_memo). Without `keep_memo`, a site built is not kept as the
-    memo: a server that builds on every edit would write it for nothing."""
+    memo: a server that builds on every edit would write it for nothing.
+
+    With `background`, SVG drawings not in the cache are still being drawn
+    when this returns (see render.start_drawing), so that pages can be built
+    meanwhile; `finish_site` then waits for them and keeps the memo."""
     arch = result.architecture
-    in_documents: set[str] = set()
+    found: dict[str, None] = {}  # an ordered set
     for source in documents:
-        in_documents |= view_references(source)
+        found.update(dict.fromkeys(sorted(view_references(source))))
+    in_documents = list(found)
     cache = options.render.cache
     key = memo_key(result, options, in_documents)
     memo = read_memo(cache, key) if cache is not None and key is not None else None
-    if memo is None:
-        memo = _built(result, options, in_documents, progress)
-        wrote = any(not rendered.cached for rendered in memo.diagrams.values())
-        if keep_memo and cache is not None and key is not None:
-            write_memo(cache, key, memo)
-            wrote = True
-        if cache is not None and wrote:
-            cache.prune()  # only a build that wrote to the cache can have outgrown it
-    return Site(arch, options, memo.pages, memo.diagrams, memo.legends, memo.custom_icons)
+    if memo is not None:
+        drawings = Drawings(list(memo.diagrams), memo.diagrams)
+        return Site(
+            arch, options, memo.pages, drawings, memo.legends, memo.custom_icons, memo.icon_keys
+        )
+    site = _built(result, options, in_documents, progress, key if keep_memo else None)
+    if not background:
+        finish_site(site)
+    return site
 
 
 def _built(
-    result: Result, options: SiteOptions, in_documents: set[str], progress: Progress | None
-) -> Memo:
+    result: Result,
+    options: SiteOptions,
+    in_documents: list[str],
+    progress: Progress | None,
+    keep_as: str | None,
+) -> Site:
     arch = result.architecture
     pages = generate_pages(
         arch, result.findings, options.layout, options.allow_html, options.source_url
     )
-    wanted = set(in_documents)
-    for source in pages.values():
-        wanted |= view_references(source)
-    views = [view for key in sorted(wanted) if (view := build_view(arch, key)) is not None]
+    # In the order a build embeds them: the hand-written pages, then the
+    # generated ones by path; the first drawn are the first needed.
+    wanted = dict.fromkeys(in_documents)
+    for path in sorted(pages):
+        wanted.update(dict.fromkeys(sorted(view_references(pages[path]))))
+    views = [view for key in wanted if (view := build_view(arch, key)) is not None]
     graphs = [view for view in views if isinstance(view, View)]
-    diagrams = render_all(graphs, options.render, progress)
-    diagrams.update(
-        render_sequences((v for v in views if isinstance(v, SequenceView)), options.render)
-    )
+    sequences = render_sequences((v for v in views if isinstance(v, SequenceView)), options.render)
+    drawings = start_drawing(graphs, options.render, progress)
+    if options.render.output != "svg":
+        # PNG images are site files, listed before any page is built.
+        drawings = Drawings(list(drawings), dict(drawings))
     legends = {view.key: legend_html(view, id_prefix(view.key)) for view in views}
     custom = {key: Path(path) for view in graphs for path, key in view.custom_icons.items()}
-    return Memo(pages, diagrams, legends, custom)
+    icon_keys = frozenset(
+        node.icon for view in graphs for node in view.nodes if options.render.output == "svg"
+    )
+    return Site(
+        arch, options, pages, drawings.including(sequences), legends, custom, icon_keys, keep_as
+    )
+
+
+def finish_site(site: Site) -> None:
+    """Wait for the site's drawings; keep it as the memo (see build_site) and
+    prune the cache, which only a build that wrote to it can have outgrown."""
+    drawn = dict(site.diagrams)  # every drawing, waited for
+    cache = site.options.render.cache
+    if cache is None:
+        return
+    wrote = any(not rendered.cached for rendered in drawn.values())
+    if site.keep_as is not None:
+        memo = Memo(site.pages, drawn, site.legends, site.custom_icons, site.icon_keys)
+        write_memo(cache, site.keep_as, memo)
+        wrote = True
+    if wrote:
+        cache.prune()
 
 
 def generated_clashes(site: Site, existing: Iterable[str]) -> list[str]:
@@ -311,13 +363,13 @@ def resolve_html(
 
     def image(match: re.Match[str]) -> str:
         target = html.unescape(match.group("target"))
-        rendered = site.diagram(target)
-        if rendered is None:
+        key = site.view_key(target)
+        if key is None:
             unknown(target, image=True)
             return match.group(0)
         alt = _ALT.search(match.group("attrs"))
         text = html.unescape(alt.group(1)) if alt else ""
-        block = diagram_html(site, rendered, text, page_url, defer)
+        block = diagram_html(site, key, text, page_url, defer)
         if match.group("open") and match.group("close"):
             return block  # the diagram was the whole paragraph
         return (match.group("open") or "") + block + (match.group("close") or "")
@@ -342,59 +394,74 @@ def _written(source: str, target: str, image: bool) -> Reference:
 
 def _resolve(site: Site, page: str, page_url: str, reference: Reference) -> str | None:
     if reference.image:
-        rendered = site.diagram(reference.target)
-        if rendered is None:
+        key = site.view_key(reference.target)
+        if key is None:
             return None
-        return diagram_html(site, rendered, markdown.plain(reference.text), page_url)
+        return diagram_html(site, key, markdown.plain(reference.text), page_url)
     path = site.options.layout.target(site.architecture, reference.target)
     if path is None:
         return None
     return f"[{reference.text}]({relative(path, page)}{reference.title})"
 
 
-def diagram_html(
-    site: Site, rendered: Rendered, alt: str, page_url: str, defer: bool = False
-) -> str:
+def diagram_html(site: Site, key: str, alt: str, page_url: str, defer: bool = False) -> str:
     """The inline SVG of a diagram, its links and icons relative to the page,
     with its legend. With `defer`, the SVG itself is a placeholder that
     `place_deferred` fills in the finished page: a search index that reads
-    the page's content then parses the legend, not the drawing.
+    the page's content then parses the legend, not the drawing, and the
+    drawing may still be under way while the page is built.
 
     `alt` is plain text: it is escaped here.
     """
-    if rendered.error:
-        return (
-            '<figure class="archatlas-diagram archatlas-failed"><p>'
-            f"The diagram {html.escape(rendered.key)} could not be drawn: "
-            f"{html.escape(rendered.error)}</p></figure>"
+    label = html.escape(alt)
+    if defer and site.options.render.output == "svg":
+        placeholder = (
+            f'<svg class="{DEFERRED}" data-view="{html.escape(key)}" aria-label="{label}"></svg>'
         )
-
+        return _figure(site, key, _canvas(placeholder))
+    rendered = site.diagrams[key]
+    if rendered.error:
+        return _failed(rendered)
     if rendered.format == "png":
         image = href(image_path(rendered.key), page_url)
         drawing = (
-            f'<img src="{html.escape(image)}" alt="{html.escape(alt)}" '
+            f'<img src="{html.escape(image)}" alt="{label}" '
             f'usemap="#{id_prefix(rendered.key)}map">\n{_placed(site, rendered, page_url)}'
         )
-    else:
-        label = html.escape(alt)
-        svg = (
-            f'<svg class="{DEFERRED}" data-view="{html.escape(rendered.key)}" '
-            f'aria-label="{label}"></svg>'
-            if defer
-            else inline_svg(site, rendered, label, page_url)
-        )
-        # The drawing's text stays out of the search index; its legend is in.
-        drawing = f'<div class="archatlas-canvas" data-search-exclude>\n{svg}\n</div>'
-    caption = site.legends.get(rendered.key, "")
+        return _figure(site, key, drawing)
+    return _figure(site, key, _canvas(inline_svg(site, rendered, label, page_url)))
+
+
+def _figure(site: Site, key: str, drawing: str) -> str:
+    caption = site.legends.get(key, "")
     return (
-        f'<figure class="archatlas-diagram" data-view="{html.escape(rendered.key)}" '
+        f'<figure class="archatlas-diagram" data-view="{html.escape(key)}" '
         f'markdown="0">\n{drawing}\n{caption}\n</figure>'
     )
 
 
+def _canvas(svg: str) -> str:
+    # The drawing's text stays out of the search index; its legend is in.
+    return f'<div class="archatlas-canvas" data-search-exclude>\n{svg}\n</div>'
+
+
+def _failed(rendered: Rendered) -> str:
+    return (
+        '<figure class="archatlas-diagram archatlas-failed"><p>'
+        f"The diagram {html.escape(rendered.key)} could not be drawn: "
+        f"{html.escape(rendered.error)}</p></figure>"
+    )
+
+
 DEFERRED = "archatlas-deferred"
+# A deferred figure, whole: a diagram that could not be drawn replaces it all.
 _DEFERRED = re.compile(
-    rf'<svg class="{DEFERRED}" data-view="(?P<key>[^"]*)" aria-label="(?P<label>[^"]*)"></svg>'
+    r'<figure class="archatlas-diagram" data-view="[^"]*" markdown="0">\n'
+    r'<div class="archatlas-canvas" data-search-exclude>\n'
+    rf'(?P<svg><svg class="{DEFERRED}" data-view="(?P<key>[^"]*)" '
+    r'aria-label="(?P<label>[^"]*)"></svg>)'
+    r"\n</div>\n.*?</figure>",
+    re.DOTALL,
 )
 
 
@@ -424,7 +491,11 @@ def place_deferred(site: Site, page: str, output: str) -> str:
         rendered = site.diagrams.get(html.unescape(match["key"]))
         if rendered is None:
             return match[0]
-        return inline_svg(site, rendered, match["label"], page_url)
+        if rendered.error:
+            return _failed(rendered)
+        figure, start = match[0], match.start("svg") - match.start()
+        svg = inline_svg(site, rendered, match["label"], page_url)
+        return figure[:start] + svg + figure[start + len(match["svg"]) :]
 
     return _DEFERRED.sub(place, output)
 

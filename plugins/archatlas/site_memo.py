@@ -21,7 +21,7 @@ import importlib.metadata
 import json
 import os
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,9 +41,10 @@ _KEY_FILE = "memo-key"
 @dataclass(frozen=True)
 class Memo:
     pages: dict[str, str]
-    diagrams: dict[str, Rendered]
+    diagrams: Mapping[str, Rendered]
     legends: dict[str, str]
     custom_icons: dict[str, Path]
+    icon_keys: frozenset[str]
 
 
 def memo_key(result: Result, options: SiteOptions, document_views: Iterable[str]) -> str | None:
@@ -85,7 +86,7 @@ def read_memo(cache: DiagramCache, key: str) -> Memo | None:
         for name, (markup, error) in data["diagrams"].items()
     }
     icons = {name: Path(path) for name, path in data["custom_icons"].items()}
-    return Memo(data["pages"], diagrams, data["legends"], icons)
+    return Memo(data["pages"], diagrams, data["legends"], icons, frozenset(data["icon_keys"]))
 
 
 def write_memo(cache: DiagramCache, key: str, memo: Memo) -> None:
@@ -99,6 +100,7 @@ def write_memo(cache: DiagramCache, key: str, memo: Memo) -> None:
         "diagrams": {name: [d.markup, d.error] for name, d in memo.diagrams.items()},
         "legends": memo.legends,
         "custom_icons": {name: str(path) for name, path in memo.custom_icons.items()},
+        "icon_keys": sorted(memo.icon_keys),
     }
     payload = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
     signature = hmac.new(signing, payload, hashlib.sha256).hexdigest().encode("ascii")

@@ -11,11 +11,21 @@ for links and icons that each page resolves relative to itself
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import importlib.metadata
+import itertools
+import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import (
+    BrokenExecutor,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+)
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,6 +71,7 @@ __all__ = [
     "CardStyle",
     "DotNotFound",
     "DotTimeout",
+    "Drawings",
     "LabelPlacement",
     "Layout",
     "Progress",
@@ -82,6 +93,7 @@ __all__ = [
     "render_source",
     "run_dot",
     "spread",
+    "start_drawing",
     "wrap",
 ]
 
@@ -161,36 +173,126 @@ def _cached_svg(view: View, options: RenderOptions) -> Rendered | None:
 Progress = Callable[[int, int], None]
 
 
+class Drawings(Mapping[str, Rendered]):
+    """The diagrams of a build by view key, those not cached still being
+    drawn in the background: looking one up waits for that one alone, and
+    iterating over the drawings waits for each. Which views there are is
+    known at once (`in`, `len` and the keys never wait)."""
+
+    def __init__(
+        self,
+        keys: Sequence[str],
+        ready: Mapping[str, Rendered],
+        pending: Mapping[str, tuple[Future[Rendered], View, RenderOptions]] | None = None,
+        pool: Executor | None = None,
+    ) -> None:
+        self._keys = tuple(keys)
+        self._ready = dict(ready)
+        self._pending = dict(pending or {})
+        self._pool = pool
+
+    def __getitem__(self, key: str) -> Rendered:
+        if key not in self._ready:
+            future, view, options = self._pending.pop(key)
+            try:
+                self._ready[key] = future.result()
+            except BrokenExecutor:  # a worker process was killed: draw it here
+                self._ready[key] = _draw(view, options)
+        return self._ready[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._ready or key in self._pending
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def including(self, ready: Mapping[str, Rendered]) -> Drawings:
+        """These drawings and `ready` ones, drawn another way, as one."""
+        keys = [*self._keys, *(key for key in ready if key not in self)]
+        return Drawings(keys, {**self._ready, **ready}, self._pending, self._pool)
+
+    def cancel(self) -> None:
+        """Draw no more (a build that failed): the dot runs under way finish
+        within their time limit, the rest never start."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+# Many diagrams are drawn in worker processes: threads share one interpreter
+# lock with the page building they overlap, and each wait for it stalls a
+# `dot` run. A few are not worth starting the processes for.
+PROCESSES_FROM = 64
+
+
+def start_drawing(
+    views: Iterable[View],
+    options: RenderOptions = RenderOptions(),
+    progress: Progress | None = None,
+) -> Drawings:
+    """Every view's drawing: cached ones are read here, the rest are drawn
+    several at once in the background, in the order given, while the caller
+    goes on (`dot` runs in parallel, and each DOT source is built when its
+    diagram needs it).
+
+    The cache is keyed by the view itself (its repr: plain, ordered data)
+    and by this package's drawing code, so a warm build builds no DOT
+    source at all. `progress(done, total)` is called as diagrams finish,
+    from a thread of the pool's.
+    """
+    find_dot()
+    ordered = list(views)
+    ready = {view.key: found for view in ordered if (found := _cached_svg(view, options))}
+    missing = [view for view in ordered if view.key not in ready]
+    keys = [view.key for view in ordered]
+    if not missing:
+        return Drawings(keys, ready)
+    pool = _pool(options.jobs or os.cpu_count() or 1, len(missing) >= PROCESSES_FROM)
+    finished = itertools.count(len(ready) + 1)  # next() is atomic: no lock needed
+
+    def report(_: Future[Rendered]) -> None:
+        if progress is not None:
+            progress(next(finished), len(keys))
+
+    pending = {}
+    for view in missing:
+        future = pool.submit(_draw, view, options)
+        future.add_done_callback(report)
+        pending[view.key] = (future, view, options)
+    pool.shutdown(wait=False)  # its workers end when the last diagram is drawn
+    return Drawings(keys, ready, pending, pool)
+
+
+def _pool(jobs: int, many: bool) -> Executor:
+    """Worker processes for `many` diagrams, forked, when forking is safe: in
+    a process that runs no other thread (a server's would be copied in any
+    state) and may have children; threads otherwise."""
+    if (
+        many
+        and threading.active_count() == 1
+        and not multiprocessing.current_process().daemon
+        and "fork" in multiprocessing.get_all_start_methods()
+    ):
+        # A worker leaves the memory it shares with the build alone: the
+        # collector would write to every object it walks, copying its page.
+        context = multiprocessing.get_context("fork")
+        return ProcessPoolExecutor(jobs, mp_context=context, initializer=gc.freeze)
+    return ThreadPoolExecutor(jobs, thread_name_prefix="archatlas-draw")
+
+
+def _draw(view: View, options: RenderOptions) -> Rendered:
+    return render_source(view.key, layouts(view), options, view.custom_icons, repr(view))
+
+
 def render_all(
     views: Iterable[View],
     options: RenderOptions = RenderOptions(),
     progress: Progress | None = None,
 ) -> dict[str, Rendered]:
-    """Render every view: cached drawings are read here, the rest are drawn
-    several at once (`dot` runs in parallel, and each DOT source is built
-    when its diagram needs it).
-
-    The cache is keyed by the view itself (its repr: plain, ordered data)
-    and by this package's drawing code, so a warm build builds no DOT
-    source at all. `progress(done, total)` is called from this thread as
-    diagrams finish.
-    """
-    find_dot()
-    ordered = list(views)
-    results = {view.key: found for view in ordered if (found := _cached_svg(view, options))}
-    missing = [view for view in ordered if view.key not in results]
-    if missing:
-        with ThreadPoolExecutor(max_workers=options.jobs or os.cpu_count() or 1) as pool:
-            futures = [
-                pool.submit(render_source, v.key, layouts(v), options, v.custom_icons, repr(v))
-                for v in missing
-            ]
-            for done, future in enumerate(as_completed(futures), start=len(results) + 1):
-                rendered = future.result()
-                results[rendered.key] = rendered
-                if progress is not None:
-                    progress(done, len(ordered))
-    return {view.key: results[view.key] for view in ordered}
+    """Every view's drawing (see `start_drawing`), once all are drawn."""
+    return dict(start_drawing(views, options, progress))
 
 
 def render_sequences(
