@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -119,3 +120,36 @@ def test_a_dirty_rebuild_builds_only_the_pages_an_edit_changed(project: Path) ->
     assert {"architecture/service/shop-api/index.html", "overview/index.html"} <= changed
     assert "plain/index.html" not in changed
     assert "Storefront API" in (site / "overview/index.html").read_text("utf-8")
+
+
+def test_a_server_draws_again_only_the_views_an_edit_changed(
+    project: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The server keeps the last site it built: an edit redraws what it
+    changed, even with the diagram cache gone."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    def built() -> tuple[int, int]:
+        caplog.clear()
+        with caplog.at_level("INFO", logger="mkdocs.plugins.archatlas"):
+            config = load_config(str(project / "mkdocs.yml"), site_dir=str(project / "site"))
+            build(config)
+        found = re.search(r"(\d+) diagrams? rendered, (\d+) from cache", caplog.text)
+        assert found is not None, caplog.text
+        return int(found[1]), int(found[2])
+
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(project / "site"))
+    config.plugins.on_startup(command="serve", dirty=False)
+    drawn, cached = built()
+    assert drawn > 2
+    source = project / "architecture" / "shop.yaml"
+    text = source.read_text(encoding="utf-8")
+
+    shutil.rmtree(project / ".cache")
+    source.write_text(text.replace("name: Shop API", "name: Storefront API"), encoding="utf-8")
+    redrawn, kept = built()
+    assert 0 < redrawn < drawn and redrawn + kept == drawn + cached
+    assert "Storefront API" in (
+        project / "site/architecture/service/shop-api/index.html"
+    ).read_text("utf-8")

@@ -72,6 +72,7 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
         self.built: dict[str, str] = {}
         self.digests: dict[str, str] = {}
         self.started = 0.0  # when on_files began: the log gives the time since
+        self.last: Site | None = None  # the last site a server built, finished
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -115,7 +116,7 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
         # Drawn in the background while MkDocs builds the pages, except when
         # `serve --dirty` must know the drawings to choose the pages to build.
         self.site = build_site(
-            self.result, options, documents, progress, not self.serving, not self.dirty
+            self.result, options, documents, progress, not self.serving, not self.dirty, self.last
         )
         clashes = generated_clashes(self.site, (file.src_uri for file in files))
         if clashes:
@@ -177,6 +178,7 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
             f"{time.monotonic() - self.started:.1f} s"
         )
         self.built = self.digests  # only a build that finished counts
+        self.last = self.site if self.serving else None
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.site is not None:

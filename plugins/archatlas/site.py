@@ -12,12 +12,13 @@ import html
 import posixpath
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import markdown
 from .check import Result
 from .check.references_rules import UNKNOWN_REFERENCE
+from .collector import without_cycle_collection
 from .findings import Finding, Location, did_you_mean, finding
 from .icons import icon_file
 from .legend import legend_html
@@ -96,6 +97,7 @@ class Site:
     # The memo key to keep this site under once drawn (see finish_site);
     # None for a site taken from the memo, or one not to keep.
     keep_as: str | None = None
+    views: dict[str, View | SequenceView] = field(default_factory=dict)  # what each drawing shows
 
     @property
     def element_pages(self) -> frozenset[str]:
@@ -167,6 +169,7 @@ def build_site(
     progress: Progress | None = None,
     keep_memo: bool = True,
     background: bool = False,
+    previous: Site | None = None,
 ) -> Site:
     """Generate the pages and draw every view that any page embeds; or, when
     nothing they are made of changed since the last build, take them from its
@@ -175,7 +178,10 @@ def build_site(
 
     With `background`, SVG drawings not in the cache are still being drawn
     when this returns (see render.start_drawing), so that pages can be built
-    meanwhile; `finish_site` then waits for them and keeps the memo."""
+    meanwhile; `finish_site` then waits for them and keeps the memo.
+
+    A server passes the `previous` site it built, finished: the drawings of
+    the views an edit left as they were are taken from it."""
     arch = result.architecture
     found: dict[str, None] = {}  # an ordered set
     for source in documents:
@@ -189,7 +195,8 @@ def build_site(
         return Site(
             arch, options, memo.pages, drawings, memo.legends, memo.custom_icons, memo.icon_keys
         )
-    site = _built(result, options, in_documents, progress, key if keep_memo else None)
+    keep_as = key if keep_memo else None
+    site = _built(result, options, in_documents, progress, keep_as, previous)
     if not background:
         finish_site(site)
     return site
@@ -201,20 +208,25 @@ def _built(
     in_documents: list[str],
     progress: Progress | None,
     keep_as: str | None,
+    previous: Site | None,
 ) -> Site:
     arch = result.architecture
-    pages = generate_pages(
-        arch, result.findings, options.layout, options.allow_html, options.source_url
-    )
-    # In the order a build embeds them: the hand-written pages, then the
-    # generated ones by path; the first drawn are the first needed.
-    wanted = dict.fromkeys(in_documents)
-    for path in sorted(pages):
-        wanted.update(dict.fromkeys(sorted(view_references(pages[path]))))
-    views = [view for key in wanted if (view := build_view(arch, key)) is not None]
+    with without_cycle_collection():
+        pages = generate_pages(
+            arch, result.findings, options.layout, options.allow_html, options.source_url
+        )
+        # In the order a build embeds them: the hand-written pages, then the
+        # generated ones by path; the first drawn are the first needed.
+        wanted = dict.fromkeys(in_documents)
+        for path in sorted(pages):
+            wanted.update(dict.fromkeys(sorted(view_references(pages[path]))))
+        views = [view for key in wanted if (view := build_view(arch, key)) is not None]
     graphs = [view for view in views if isinstance(view, View)]
     sequences = render_sequences((v for v in views if isinstance(v, SequenceView)), options.render)
-    drawings = start_drawing(graphs, options.render, progress)
+    unchanged = _unchanged(previous, options, graphs)
+    drawings = start_drawing(
+        (view for view in graphs if view.key not in unchanged), options.render, progress
+    ).including(unchanged)
     if options.render.output != "svg":
         # PNG images are site files, listed before any page is built.
         drawings = Drawings(list(drawings), dict(drawings))
@@ -223,9 +235,23 @@ def _built(
     icon_keys = frozenset(
         node.icon for view in graphs for node in view.nodes if options.render.output == "svg"
     )
-    return Site(
-        arch, options, pages, drawings.including(sequences), legends, custom, icon_keys, keep_as
-    )
+    drawn = drawings.including(sequences)
+    by_key = {view.key: view for view in views}
+    return Site(arch, options, pages, drawn, legends, custom, icon_keys, keep_as, by_key)
+
+
+def _unchanged(
+    previous: Site | None, options: SiteOptions, views: list[View]
+) -> dict[str, Rendered]:
+    """The drawings of `previous` whose views are as they were: equal views
+    draw the same (the drawing code is the same, in one process)."""
+    if previous is None or previous.options != options:
+        return {}
+    return {
+        view.key: replace(previous.diagrams[view.key], cached=True)
+        for view in views
+        if previous.views.get(view.key) == view
+    }
 
 
 def finish_site(site: Site) -> None:

@@ -7,12 +7,11 @@ builds the model, runs every rule and returns all findings in one pass.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..collector import without_cycle_collection
 from ..findings import Finding, Severity
 from ..load import Loaded, LoadLimits, display_path
 from ..model import Architecture, build
@@ -60,7 +59,7 @@ def check_directory(
 ) -> Result:
     """Read `root` with `source`, validate and check it; findings name files
     relative to `base` (default: the current directory)."""
-    with _without_cycle_collection():
+    with without_cycle_collection():
         loaded = source.read((root,), limits, base)
         return check_loaded(loaded, root, display_path(root, base))
 
@@ -72,23 +71,6 @@ def check_loaded(loaded: Loaded, root: Path, shown_root: str = ".") -> Result:
     findings = apply_acceptances(architecture, findings)
     ordered = tuple(sorted(findings, key=lambda f: f.sort_key))
     return Result(architecture, ordered, loaded.files, shown_root, loaded.digest)
-
-
-@contextmanager
-def _without_cycle_collection() -> Iterator[None]:
-    """Pause the cyclic garbage collector while the model is built.
-
-    The trees and models built here hold no reference cycles, yet the
-    collector walks them again each time they grow: half of the check's time
-    at 5,000 elements. Memory is still freed by reference counting.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def apply_acceptances(arch: Architecture, findings: list[Finding]) -> list[Finding]:
