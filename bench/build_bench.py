@@ -316,11 +316,15 @@ def plugin_dot_runs(graphs: list[View]) -> list[tuple[str, str]]:
         runs.append((current.key, source))
         return run_dot(source, output, timeout)
 
+    # In threads: worker processes would record the runs in their own memory.
+    processes_from = render.PROCESSES_FROM
     render_run.run_dot, render.render_source = recording_dot, recording_source
+    render.PROCESSES_FROM = sys.maxsize
     try:
         render.render_all(graphs, render.RenderOptions(cache=None))
     finally:
         render_run.run_dot, render.render_source = run_dot, render_source
+        render.PROCESSES_FROM = processes_from
     if graphs and not runs:
         raise SystemExit("no dot run went through archatlas.render.run.run_dot: update the bench")
     return runs
