@@ -9,10 +9,13 @@ import shutil
 import sys
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
 from pathlib import Path
+from typing import cast
 
 from archatlas.check import check_directory
 from archatlas.render import PROCESSES_FROM, Drawings, Rendered, RenderOptions
+from archatlas.site import SiteOptions, build_site, page_digest
 from archatlas.views import View, build_view
 from conftest import EXAMPLE, load_bench, mkdocs_build
 
@@ -111,3 +114,35 @@ def test_only_a_drawing_looked_up_is_waited_for_and_a_broken_worker_costs_nothin
 
     under_way.set_result(Rendered(first.key, "svg", "<svg/>"))
     assert drawings[first.key].markup == "<svg/>"
+
+
+def test_the_pages_a_dirty_build_rebuilds_are_chosen_before_their_diagrams_are_drawn(
+    tmp_path: Path,
+) -> None:
+    site = build_site(check_directory(EXAMPLE), SiteOptions())
+    never: dict[str, tuple[Future[Rendered], View, RenderOptions]] = {
+        key: (Future(), cast(View, None), RenderOptions()) for key in site.diagrams
+    }
+    drawing = replace(site, diagrams=Drawings(list(site.diagrams), {}, never))
+    overview = "# Overview\n\n![Insight](arch:view/system/market-insight)\n"
+
+    # No drawing is done, and none is waited for: each page digests the same.
+    for path, markdown in [*site.pages.items(), ("overview.md", overview)]:
+        assert page_digest(drawing, path, markdown) == page_digest(site, path, markdown)
+    assert not any(future.done() for future, _, _ in never.values())
+
+    # A renamed service: the pages that draw it digest differently, others not.
+    shutil.copytree(EXAMPLE, tmp_path / "architecture")
+    source = tmp_path / "architecture" / "market-insight" / "insight-api.yaml"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("name: Signal Loader", "name: Signal Joiner"), "utf-8")
+    renamed = build_site(check_directory(tmp_path / "architecture"), SiteOptions())
+
+    def changed(path: str, markdown: str) -> bool:
+        return page_digest(renamed, path, markdown) != page_digest(site, path, markdown)
+
+    assert changed("overview.md", overview)
+    assert not changed("overview.md", "# Overview\n\n![Trades](arch:view/system/trade-ledger)\n")
+    assert changed(
+        "architecture/service/signal-loader.md", site.pages["architecture/service/signal-loader.md"]
+    )

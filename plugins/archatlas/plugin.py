@@ -113,10 +113,9 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
         documents = [page.content_string for page in files.documentation_pages()]
         self.started = time.monotonic()
         progress = Progress(self.started)
-        # Drawn in the background while MkDocs builds the pages, except when
-        # `serve --dirty` must know the drawings to choose the pages to build.
+        # Drawn in the background while MkDocs builds the pages.
         self.site = build_site(
-            self.result, options, documents, progress, not self.serving, not self.dirty, self.last
+            self.result, options, documents, progress, not self.serving, True, self.last
         )
         clashes = generated_clashes(self.site, (file.src_uri for file in files))
         if clashes:

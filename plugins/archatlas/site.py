@@ -31,6 +31,7 @@ from .render import (
     Rendered,
     RenderOptions,
     diagram_cache,
+    identity,
     render_sequences,
     start_drawing,
 )
@@ -97,7 +98,9 @@ class Site:
     # The memo key to keep this site under once drawn (see finish_site);
     # None for a site taken from the memo, or one not to keep.
     keep_as: str | None = None
-    views: dict[str, View | SequenceView] = field(default_factory=dict)  # what each drawing shows
+    # View key -> what its drawing is made of (see render.identity): a page
+    # is built again, and a drawing drawn again, when that changes.
+    identities: dict[str, str] = field(default_factory=dict)
 
     @property
     def element_pages(self) -> frozenset[str]:
@@ -193,7 +196,14 @@ def build_site(
     if memo is not None:
         drawings = Drawings(list(memo.diagrams), memo.diagrams)
         return Site(
-            arch, options, memo.pages, drawings, memo.legends, memo.custom_icons, memo.icon_keys
+            arch,
+            options,
+            memo.pages,
+            drawings,
+            memo.legends,
+            memo.custom_icons,
+            memo.icon_keys,
+            identities=memo.identities,
         )
     keep_as = key if keep_memo else None
     site = _built(result, options, in_documents, progress, keep_as, previous)
@@ -223,7 +233,8 @@ def _built(
         views = [view for key in wanted if (view := build_view(arch, key)) is not None]
     graphs = [view for view in views if isinstance(view, View)]
     sequences = render_sequences((v for v in views if isinstance(v, SequenceView)), options.render)
-    unchanged = _unchanged(previous, options, graphs)
+    identities = {view.key: identity(view) for view in views}
+    unchanged = _unchanged(previous, options, graphs, identities)
     drawings = start_drawing(
         (view for view in graphs if view.key not in unchanged), options.render, progress
     ).including(unchanged)
@@ -236,12 +247,11 @@ def _built(
         node.icon for view in graphs for node in view.nodes if options.render.output == "svg"
     )
     drawn = drawings.including(sequences)
-    by_key = {view.key: view for view in views}
-    return Site(arch, options, pages, drawn, legends, custom, icon_keys, keep_as, by_key)
+    return Site(arch, options, pages, drawn, legends, custom, icon_keys, keep_as, identities)
 
 
 def _unchanged(
-    previous: Site | None, options: SiteOptions, views: list[View]
+    previous: Site | None, options: SiteOptions, views: list[View], identities: dict[str, str]
 ) -> dict[str, Rendered]:
     """The drawings of `previous` whose views are as they were: equal views
     draw the same (the drawing code is the same, in one process)."""
@@ -250,7 +260,7 @@ def _unchanged(
     return {
         view.key: replace(previous.diagrams[view.key], cached=True)
         for view in views
-        if previous.views.get(view.key) == view
+        if previous.identities.get(view.key) == identities[view.key]
     }
 
 
@@ -263,7 +273,9 @@ def finish_site(site: Site) -> None:
         return
     wrote = any(not rendered.cached for rendered in drawn.values())
     if site.keep_as is not None:
-        memo = Memo(site.pages, drawn, site.legends, site.custom_icons, site.icon_keys)
+        memo = Memo(
+            site.pages, drawn, site.legends, site.custom_icons, site.icon_keys, site.identities
+        )
         write_memo(cache, site.keep_as, memo)
         wrote = True
     if wrote:
@@ -277,27 +289,24 @@ def generated_clashes(site: Site, existing: Iterable[str]) -> list[str]:
 
 def page_digest(site: Site, page: str, source: str) -> str:
     """What the built HTML of a page is made of, beyond the theme: its
-    Markdown, the drawings and legends it embeds, and where its links into
-    the architecture lead. `serve --dirty` builds again only the pages whose
-    digest changed: file times cannot tell, for a generated page has none
-    and a hand-written one embeds drawings that change without it."""
-    digest = hashlib.sha256(source.encode("utf-8"))
+    Markdown, the views it embeds, and where its links into the architecture
+    lead. `serve --dirty` builds again only the pages whose digest changed:
+    file times cannot tell, for a generated page has none and a hand-written
+    one embeds drawings that change without it. Never waits for a drawing:
+    a view and the options draw the same, so a page can be chosen while
+    its drawings are still being drawn."""
+    digest = hashlib.sha256("\0".join((repr(site.options), source)).encode("utf-8"))
     if page in site.pages:
         # A generated page names the views it embeds; the elements it links
         # to are in its Markdown, and one that no longer exists fails the check.
-        made_of = [
-            (key, *_drawing(site, site.diagrams.get(key)))
-            for key in sorted(view_references(source))
-        ]
+        made_of = [(key, _made_of(site, key)) for key in sorted(view_references(source))]
     else:
         made_of = [
             (
                 reference.target,
-                *(
-                    _drawing(site, site.diagram(reference.target))
-                    if reference.image
-                    else (site.options.layout.target(site.architecture, reference.target) or "",)
-                ),
+                _made_of(site, site.view_key(reference.target))
+                if reference.image
+                else site.options.layout.target(site.architecture, reference.target) or "",
             )
             for reference in find_references(source)
         ]
@@ -306,11 +315,9 @@ def page_digest(site: Site, page: str, source: str) -> str:
     return digest.hexdigest()
 
 
-def _drawing(site: Site, rendered: Rendered | None) -> tuple[str, ...]:
-    """What an embedded view shows: its drawing (or why it failed) and its legend."""
-    if rendered is None:
-        return ("no such view",)
-    return (rendered.markup, rendered.error, site.legends.get(rendered.key, ""))
+def _made_of(site: Site, key: str | None) -> str:
+    """What an embedded view's drawing and legend are made of (see render.identity)."""
+    return site.identities.get(key, "no such view") if key is not None else "no such view"
 
 
 def url_of(path: str, use_directory_urls: bool) -> str:

@@ -45,6 +45,7 @@ class Memo:
     legends: dict[str, str]
     custom_icons: dict[str, Path]
     icon_keys: frozenset[str]
+    identities: dict[str, str]
 
 
 def memo_key(result: Result, options: SiteOptions, document_views: Iterable[str]) -> str | None:
@@ -86,7 +87,14 @@ def read_memo(cache: DiagramCache, key: str) -> Memo | None:
         for name, (markup, error) in data["diagrams"].items()
     }
     icons = {name: Path(path) for name, path in data["custom_icons"].items()}
-    return Memo(data["pages"], diagrams, data["legends"], icons, frozenset(data["icon_keys"]))
+    return Memo(
+        data["pages"],
+        diagrams,
+        data["legends"],
+        icons,
+        frozenset(data["icon_keys"]),
+        data["identities"],
+    )
 
 
 def write_memo(cache: DiagramCache, key: str, memo: Memo) -> None:
@@ -101,6 +109,7 @@ def write_memo(cache: DiagramCache, key: str, memo: Memo) -> None:
         "legends": memo.legends,
         "custom_icons": {name: str(path) for name, path in memo.custom_icons.items()},
         "icon_keys": sorted(memo.icon_keys),
+        "identities": memo.identities,
     }
     payload = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
     signature = hmac.new(signing, payload, hashlib.sha256).hexdigest().encode("ascii")

@@ -87,6 +87,7 @@ __all__ = [
     "fit",
     "graphviz_version",
     "grouped_edges",
+    "identity",
     "layouts",
     "render_all",
     "render_sequences",
@@ -168,6 +169,13 @@ def _cached_svg(view: View, options: RenderOptions) -> Rendered | None:
         return None
     entry = _chosen_entry(options.cache, view.key, repr(view), view.custom_icons)
     return _cached_entry(options.cache, view.key, entry)
+
+
+def identity(view: View | SequenceView) -> str:
+    """What a view's drawing and legend are made of, beyond the options and
+    this package's code: the view itself (its repr: plain, ordered data),
+    as a digest."""
+    return hashlib.sha256(repr(view).encode("utf-8")).hexdigest()
 
 
 Progress = Callable[[int, int], None]
