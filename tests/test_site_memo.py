@@ -4,6 +4,7 @@ and only a memo signed with this user's key is reused."""
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 
 from archatlas.cache import DiagramCache
 from archatlas.check import check_directory
+from archatlas.pages import generate_pages
 from archatlas.render import RenderOptions
 from archatlas.site import Site, SiteOptions, build_site
 from conftest import EXAMPLE
@@ -84,3 +86,28 @@ def test_a_memo_not_signed_with_this_users_key_is_not_used(
     again = _build(project)
     assert _shown(again) == _shown(first)
     assert not any("<script>" in page for page in again.pages.values())
+
+
+def test_a_drawing_changed_in_the_cache_since_the_memo_is_drawn_again(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = _build(project)
+    memo = next(path for path in (project / ".cache").rglob("*") if b'"legends"' in _read(path))
+    landscape = first.diagrams["landscape"]
+    # The memo names the drawings, and does not hold them.
+    assert landscape.entry.encode() in memo.read_bytes()
+    assert json.dumps(landscape.markup[-300:])[1:-1].encode() not in memo.read_bytes()
+    (drawing,) = (project / ".cache").rglob(landscape.entry)
+    # Its entry rewritten whole, checksum included, by whoever could write the cache.
+    forged = landscape.markup.replace("</svg>", "<script>alert(1)</script></svg>").encode()
+    drawing.write_bytes(hashlib.sha256(forged).hexdigest().encode() + b"\n" + forged)
+
+    generated = []
+    monkeypatch.setattr(
+        "archatlas.site.generate_pages",
+        lambda *args: generated.append(args) or generate_pages(*args),
+    )
+    again = _build(project)
+    assert generated  # the memo was not used
+    assert "<script>" not in again.diagrams["landscape"].markup
+    assert _shown(again) == _shown(first)

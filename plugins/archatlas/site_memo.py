@@ -10,6 +10,10 @@ Pages and drawings go into the site as they are, so a memo must be ours: it
 is signed with a key kept outside the project (in the user's cache folder),
 which a cache folder restored from elsewhere does not hold. A memo that is
 missing, stale, damaged or unsigned is ignored and written again.
+
+The drawings stay in their own cache entries, which the memo names with a
+digest of each: it stays small (a few megabytes where the drawings are a
+hundred), and an entry changed since is as good as missing.
 """
 
 from __future__ import annotations
@@ -82,10 +86,12 @@ def read_memo(cache: DiagramCache, key: str) -> Memo | None:
         return None
     if data.get("key") != key:
         return None
-    diagrams = {
-        name: Rendered(name, "svg", markup, error=error, cached=True)
-        for name, (markup, error) in data["diagrams"].items()
-    }
+    diagrams = {}
+    for name, (entry, digest, error) in data["diagrams"].items():
+        markup = _stored(cache, entry, digest) if not error else ""
+        if markup is None:
+            return None
+        diagrams[name] = Rendered(name, "svg", markup, error=error, cached=True, entry=entry)
     icons = {name: Path(path) for name, path in data["custom_icons"].items()}
     return Memo(
         data["pages"],
@@ -100,12 +106,15 @@ def read_memo(cache: DiagramCache, key: str) -> Memo | None:
 def write_memo(cache: DiagramCache, key: str, memo: Memo) -> None:
     """Keep `memo` as the last site built, made of `key`, in place of the one before."""
     signing = _signing_key()
-    if signing is None:
+    if signing is None or any(not d.entry and not d.error for d in memo.diagrams.values()):
         return
     data = {
         "key": key,
         "pages": memo.pages,
-        "diagrams": {name: [d.markup, d.error] for name, d in memo.diagrams.items()},
+        "diagrams": {
+            name: [d.entry, _digest(d.markup.encode("utf-8")), d.error]
+            for name, d in memo.diagrams.items()
+        },
         "legends": memo.legends,
         "custom_icons": {name: str(path) for name, path in memo.custom_icons.items()},
         "icon_keys": sorted(memo.icon_keys),
@@ -119,6 +128,16 @@ def write_memo(cache: DiagramCache, key: str, memo: Memo) -> None:
     cache.put(latest, key.encode("ascii"))
     if before is not None and before != key.encode("ascii"):
         cache.remove(_entry(cache, before.decode("ascii", "replace")))
+
+
+def _stored(cache: DiagramCache, entry: str, digest: str) -> str | None:
+    """The drawing kept in `entry`, if it is still the one the memo names."""
+    found = cache.get(entry)
+    return found.decode("utf-8") if found is not None and _digest(found) == digest else None
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _entry(cache: DiagramCache, key: str) -> str:

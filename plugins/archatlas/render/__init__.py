@@ -109,6 +109,7 @@ class Rendered:
     image: bytes = b""  # the PNG
     error: str = ""
     cached: bool = False  # taken from the diagram cache, not drawn
+    entry: str = ""  # the diagram-cache entry that holds `markup`, if any
 
 
 def render_source(
@@ -145,7 +146,7 @@ def render_source(
         svg, cached = best_layout(tried, options)
         markup = clean_svg(svg.decode("utf-8"), key, icons)
         options.cache.put(entry, markup.encode("utf-8"))
-        return Rendered(key, "svg", markup, cached=cached)
+        return Rendered(key, "svg", markup, cached=cached, entry=entry)
     except RenderError as error:
         return Rendered(key, options.output, "", error=str(error))
 
@@ -160,7 +161,7 @@ def _cached_entry(cache: DiagramCache, key: str, entry: str) -> Rendered | None:
     found = cache.get(entry)
     if found is None or not trusted(found, "svg"):
         return None
-    return Rendered(key, "svg", found.decode("utf-8"), cached=True)
+    return Rendered(key, "svg", found.decode("utf-8"), cached=True, entry=entry)
 
 
 def _cached_svg(view: View, options: RenderOptions) -> Rendered | None:
@@ -325,10 +326,10 @@ def _sequence(view: SequenceView, options: RenderOptions) -> Rendered:
     entry = cache.key(repr(view), f"sequence by {RENDER_CODE}")
     found = cache.get(entry)
     if found is not None and trusted(found, "svg"):
-        return Rendered(view.key, "svg", found.decode("utf-8"), cached=True)
+        return Rendered(view.key, "svg", found.decode("utf-8"), cached=True, entry=entry)
     markup = sequence_svg(view)
     cache.put(entry, markup.encode("utf-8"))
-    return Rendered(view.key, "svg", markup)
+    return Rendered(view.key, "svg", markup, entry=entry)
 
 
 def _code_digest() -> str:
