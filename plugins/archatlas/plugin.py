@@ -115,7 +115,13 @@ class ArchatlasPlugin(BasePlugin[ArchatlasConfig]):
         progress = Progress(self.started)
         # Drawn in the background while MkDocs builds the pages.
         self.site = build_site(
-            self.result, options, documents, progress, not self.serving, True, self.last
+            self.result,
+            options,
+            documents,
+            progress,
+            keep_memo=not self.serving,
+            background=True,
+            previous=self.last,
         )
         clashes = generated_clashes(self.site, (file.src_uri for file in files))
         if clashes:
