@@ -14,6 +14,7 @@ from archatlas.cache import DiagramCache
 from archatlas.check import check_directory
 from archatlas.pages import generate_pages
 from archatlas.render import RenderOptions
+from archatlas.render.run import trusted
 from archatlas.site import Site, SiteOptions, build_site
 from conftest import EXAMPLE
 
@@ -111,3 +112,30 @@ def test_a_drawing_changed_in_the_cache_since_the_memo_is_drawn_again(
     assert generated  # the memo was not used
     assert "<script>" not in again.diagrams["landscape"].markup
     assert _shown(again) == _shown(first)
+
+
+def test_a_rebuild_checks_again_only_the_drawings_the_last_memo_does_not_vouch_for(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = _build(project)
+    landscape = first.diagrams["landscape"]
+    (drawing,) = (project / ".cache").rglob(landscape.entry)
+    forged = landscape.markup.replace("</svg>", "<script>alert(1)</script></svg>").encode()
+    drawing.write_bytes(hashlib.sha256(forged).hexdigest().encode() + b"\n" + forged)
+    scrapers = project / "architecture" / "market-insight" / "scrapers.yaml"
+    text = scrapers.read_text(encoding="utf-8")
+    scrapers.write_text(text.replace("name: News Scraper", "name: Headline Scraper"), "utf-8")
+
+    checked: list[bytes] = []
+
+    def checking(payload: bytes, output: str) -> bool:
+        checked.append(payload)
+        return trusted(payload, output)
+
+    monkeypatch.setattr("archatlas.render.trusted", checking)
+    edited = _build(project)
+    # The forged drawing is checked, and drawn again; the others are vouched for.
+    assert forged in checked
+    assert "<script>" not in edited.diagrams["landscape"].markup
+    assert edited.diagrams["landscape"].markup == landscape.markup
+    assert len(checked) < len(first.diagrams) / 2

@@ -36,7 +36,7 @@ from .render import (
     start_drawing,
 )
 from .settings import BuildSettings
-from .site_memo import Memo, memo_key, read_memo, write_memo
+from .site_memo import Memo, memo_key, read_memo, vouched_drawings, write_memo
 from .site_rules import DIAGRAM_FAILED
 from .svg import data_uri, id_prefix, place_svg, standalone_svg
 from .views import VIEW_SPECS, SequenceView, View, build_view
@@ -235,8 +235,11 @@ def _built(
     sequences = render_sequences((v for v in views if isinstance(v, SequenceView)), options.render)
     identities = {view.key: identity(view) for view in views}
     unchanged = _unchanged(previous, options, graphs, identities)
+    # A server has its last site's drawings: the few an edit changed are checked.
+    cache = options.render.cache
+    vouched = vouched_drawings(cache) if cache is not None and previous is None else {}
     drawings = start_drawing(
-        (view for view in graphs if view.key not in unchanged), options.render, progress
+        (view for view in graphs if view.key not in unchanged), options.render, progress, vouched
     ).including(unchanged)
     if options.render.output != "svg":
         # PNG images are site files, listed before any page is built.

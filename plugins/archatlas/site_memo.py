@@ -28,7 +28,7 @@ import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .cache import DiagramCache
 from .check import Result
@@ -72,19 +72,8 @@ def memo_key(result: Result, options: SiteOptions, document_views: Iterable[str]
 def read_memo(cache: DiagramCache, key: str) -> Memo | None:
     """The memo of the site made of `key`, when one is kept and signed. A
     site made of anything else costs a look-up, not a read."""
-    signing = _signing_key()
-    found = cache.get(_entry(cache, key)) if signing is not None else None
-    if signing is None or found is None:
-        return None
-    signature, _, payload = found.partition(b"\n")
-    expected = hmac.new(signing, payload, hashlib.sha256).hexdigest().encode("ascii")
-    if not hmac.compare_digest(signature, expected):
-        return None
-    try:
-        data = json.loads(payload)
-    except ValueError:
-        return None
-    if data.get("key") != key:
+    data = _signed(cache, key)
+    if data is None:
         return None
     diagrams = {}
     for name, (entry, digest, error) in data["diagrams"].items():
@@ -101,6 +90,34 @@ def read_memo(cache: DiagramCache, key: str) -> Memo | None:
         frozenset(data["icon_keys"]),
         data["identities"],
     )
+
+
+def vouched_drawings(cache: DiagramCache) -> dict[str, str]:
+    """The drawings the last memo names, cache entry -> digest: this user's
+    builds drew or checked them, so an entry that still matches its digest
+    needs no check again (see render.start_drawing)."""
+    latest = cache.get(cache.key(_LATEST, str(cache.folder)))
+    data = _signed(cache, latest.decode("ascii", "replace")) if latest is not None else None
+    if data is None:
+        return {}
+    return {entry: digest for entry, digest, error in data["diagrams"].values() if not error}
+
+
+def _signed(cache: DiagramCache, key: str) -> dict[str, Any] | None:
+    """The data of the memo made of `key`, when one is kept and signed with this user's key."""
+    signing = _signing_key()
+    found = cache.get(_entry(cache, key)) if signing is not None else None
+    if signing is None or found is None:
+        return None
+    signature, _, payload = found.partition(b"\n")
+    expected = hmac.new(signing, payload, hashlib.sha256).hexdigest().encode("ascii")
+    if not hmac.compare_digest(signature, expected):
+        return None
+    try:
+        data = json.loads(payload)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) and data.get("key") == key else None
 
 
 def write_memo(cache: DiagramCache, key: str, memo: Memo) -> None:

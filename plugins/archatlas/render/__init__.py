@@ -156,20 +156,28 @@ def _chosen_entry(cache: DiagramCache, key: str, identity: str, icons: dict[str,
     return cache.key(identity, f"chosen for {key} with {sorted(icons.items())} by {RENDER_CODE}")
 
 
-def _cached_entry(cache: DiagramCache, key: str, entry: str) -> Rendered | None:
-    """The cleaned SVG kept in `entry`, or None when it must be drawn."""
+def _cached_entry(
+    cache: DiagramCache, key: str, entry: str, vouched: Mapping[str, str] | None = None
+) -> Rendered | None:
+    """The cleaned SVG kept in `entry`, or None when it must be drawn. An
+    entry `vouched` for (entry -> digest) that still matches is not checked again."""
     found = cache.get(entry)
-    if found is None or not trusted(found, "svg"):
+    if found is None:
+        return None
+    known = (vouched or {}).get(entry)
+    if known != hashlib.sha256(found).hexdigest() and not trusted(found, "svg"):
         return None
     return Rendered(key, "svg", found.decode("utf-8"), cached=True, entry=entry)
 
 
-def _cached_svg(view: View, options: RenderOptions) -> Rendered | None:
+def _cached_svg(
+    view: View, options: RenderOptions, vouched: Mapping[str, str] | None
+) -> Rendered | None:
     """A view's cleaned SVG from the cache, or None when it must be drawn."""
     if options.cache is None or options.output != "svg":
         return None
     entry = _chosen_entry(options.cache, view.key, repr(view), view.custom_icons)
-    return _cached_entry(options.cache, view.key, entry)
+    return _cached_entry(options.cache, view.key, entry, vouched)
 
 
 def identity(view: View | SequenceView) -> str:
@@ -240,6 +248,7 @@ def start_drawing(
     views: Iterable[View],
     options: RenderOptions = RenderOptions(),
     progress: Progress | None = None,
+    vouched: Mapping[str, str] | None = None,
 ) -> Drawings:
     """Every view's drawing: cached ones are read here, the rest are drawn
     several at once in the background, in the order given, while the caller
@@ -249,11 +258,13 @@ def start_drawing(
     The cache is keyed by the view itself (its repr: plain, ordered data)
     and by this package's drawing code, so a warm build builds no DOT
     source at all. `progress(done, total)` is called as diagrams finish,
-    from a thread of the pool's.
+    from a thread of the pool's. Cache entries are checked to hold only
+    drawing (see run.trusted), except those `vouched` for: entry -> the
+    digest of a drawing this user's builds drew or checked.
     """
     find_dot()
     ordered = list(views)
-    ready = {view.key: found for view in ordered if (found := _cached_svg(view, options))}
+    ready = {v.key: found for v in ordered if (found := _cached_svg(v, options, vouched))}
     missing = [view for view in ordered if view.key not in ready]
     keys = [view.key for view in ordered]
     if not missing:
