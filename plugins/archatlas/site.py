@@ -125,11 +125,6 @@ class Site:
         key = target.removeprefix("view/")
         return key if target.startswith("view/") and key in self.diagrams else None
 
-    def diagram(self, target: str) -> Rendered | None:
-        """The drawing an `arch:view/KEY` target names, or None."""
-        key = self.view_key(target)
-        return self.diagrams[key] if key is not None else None
-
     def icon_file(self, key: str) -> Path:
         return self.custom_icons.get(key) or icon_file(key)
 

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from .cache import DiagramCache
 from .check import Result
-from .render import Rendered
+from .render import Rendered, drawing_digest
 
 if TYPE_CHECKING:
     from .site import SiteOptions
@@ -96,7 +96,7 @@ def vouched_drawings(cache: DiagramCache) -> dict[str, str]:
     """The drawings the last memo names, cache entry -> digest: this user's
     builds drew or checked them, so an entry that still matches its digest
     needs no check again (see render.start_drawing)."""
-    latest = cache.get(cache.key(_LATEST, str(cache.folder)))
+    latest = cache.get(_latest(cache))
     data = _signed(cache, latest.decode("ascii", "replace")) if latest is not None else None
     if data is None:
         return {}
@@ -129,7 +129,7 @@ def write_memo(cache: DiagramCache, key: str, memo: Memo) -> None:
         "key": key,
         "pages": memo.pages,
         "diagrams": {
-            name: [d.entry, _digest(d.markup.encode("utf-8")), d.error]
+            name: [d.entry, drawing_digest(d.markup.encode("utf-8")), d.error]
             for name, d in memo.diagrams.items()
         },
         "legends": memo.legends,
@@ -139,7 +139,7 @@ def write_memo(cache: DiagramCache, key: str, memo: Memo) -> None:
     }
     payload = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
     signature = hmac.new(signing, payload, hashlib.sha256).hexdigest().encode("ascii")
-    latest = cache.key(_LATEST, str(cache.folder))
+    latest = _latest(cache)
     before = cache.get(latest)
     cache.put(_entry(cache, key), signature + b"\n" + payload)
     cache.put(latest, key.encode("ascii"))
@@ -150,11 +150,12 @@ def write_memo(cache: DiagramCache, key: str, memo: Memo) -> None:
 def _stored(cache: DiagramCache, entry: str, digest: str) -> str | None:
     """The drawing kept in `entry`, if it is still the one the memo names."""
     found = cache.get(entry)
-    return found.decode("utf-8") if found is not None and _digest(found) == digest else None
+    return found.decode("utf-8") if found is not None and drawing_digest(found) == digest else None
 
 
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def _latest(cache: DiagramCache) -> str:
+    """The entry naming the key of the last memo kept in `cache`."""
+    return cache.key(_LATEST, str(cache.folder))
 
 
 def _entry(cache: DiagramCache, key: str) -> str:

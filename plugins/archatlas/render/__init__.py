@@ -83,6 +83,7 @@ __all__ = [
     "diagram_cache",
     "diagram_file",
     "dot_source",
+    "drawing_digest",
     "find_dot",
     "fit",
     "graphviz_version",
@@ -165,9 +166,14 @@ def _cached_entry(
     if found is None:
         return None
     known = (vouched or {}).get(entry)
-    if known != hashlib.sha256(found).hexdigest() and not trusted(found, "svg"):
+    if known != drawing_digest(found) and not trusted(found, "svg"):
         return None
     return Rendered(key, "svg", found.decode("utf-8"), cached=True, entry=entry)
+
+
+def drawing_digest(markup: bytes) -> str:
+    """The digest a drawing is vouched for by (see start_drawing)."""
+    return hashlib.sha256(markup).hexdigest()
 
 
 def _cached_svg(
