@@ -24,8 +24,10 @@ from .yamltree import (
     ParsedDocument,
     Pos,
     Problem,
+    Scalar,
     YamlError,
     event_pos,
+    resolve_plain,
     scalar_node,
 )
 
@@ -110,20 +112,40 @@ def _parse_from(
     failed: Problem | None = None
     region = first  # where the current document's text starts
     held: tuple[int, list[ParsedDocument | Problem | UnreadText]] | None = None
+    parser = _Loader(text)
+    next_event = parser.get_event  # called directly: a generator costs more
+    stack = composer.stack
     try:
-        for event in yaml.parse(text, Loader=_Loader):
-            kind = type(event)
-            if isinstance(event, yaml.ScalarEvent) and failed is None:  # most events
+        while True:
+            event = next_event()
+            if isinstance(event, yaml.ScalarEvent):  # most events: a value in a collection
+                if failed is not None:
+                    continue
+                if stack and event.tag is None and event.anchor is None:
+                    # Composer.add, written out for the most frequent case.
+                    mark, value = event.start_mark, event.value
+                    pos = Pos(mark.line + 1, mark.column + 1) if mark else Pos(1, 1)
+                    parent = stack[-1]
+                    parent.items.append(
+                        Scalar(value if event.style else resolve_plain(value), pos, value)
+                    )
+                    parent.size += 1
+                    if parent.size > limits.max_nodes:
+                        failed = composer.too_many(parent.pos)
+                    continue
                 try:
-                    composer.scalar(event)
+                    composer.add(scalar_node(event, event_pos(event)), 1, event.anchor)
                 except YamlError as error:
                     failed = error.problem
-            elif kind is yaml.DocumentStartEvent:
+            elif event is None or isinstance(event, yaml.StreamEndEvent):
+                break
+            elif isinstance(event, yaml.DocumentStartEvent):
                 composer, failed = Composer(limits), None
+                stack = composer.stack
                 if held is not None:
                     yield from held[1]
                     held = None
-            elif kind is yaml.DocumentEndEvent:
+            elif isinstance(event, yaml.DocumentEndEvent):
                 end = event.end_mark.line if event.end_mark else region
                 # A document with a problem is left out, as one with schema errors.
                 items: list[ParsedDocument | Problem | UnreadText] = [*composer.problems]
@@ -166,6 +188,8 @@ def _parse_from(
         yield from composer.problems
         yield _reader_problem(error, text)
         yield UnreadText(index, region + 1, _lines(text, region, None))
+    finally:
+        parser.dispose()
     return None
 
 
