@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import subprocess
@@ -33,6 +34,17 @@ def test_example_architecture_passes(capsys: pytest.CaptureFixture[str]) -> None
     assert SUMMARY.fullmatch(last)
     assert ": 0 errors, " in last
     assert not re.search(r"^\S+:\d+:\d+: error\[", out, re.MULTILINE)
+
+
+def test_a_caller_that_runs_check_in_its_own_process_keeps_its_garbage_collector(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The command stops the cyclic collector only in a process of its own
+    (run without arguments given): it ends with the command."""
+    assert gc.isenabled()
+    code, _, _ = run(["check", str(EXAMPLE)], capsys)
+    assert code == 0
+    assert gc.isenabled()
 
 
 def test_default_directory_is_architecture(

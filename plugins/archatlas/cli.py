@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
+from .collector import without_cycle_collection_until_exit
 from .diff_report import DIFF_FORMATS
 from .findings import plural
 from .report import CHECK_FORMATS, OutputFormat
@@ -302,8 +303,16 @@ def run_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# The commands that read architectures, report and end: see collector.
+READ_AND_EXIT = ("check", "diff")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command `argv` names; without `argv`, the process's own
+    arguments, in a process that ends with the command."""
     args = parser().parse_args(argv)
+    if argv is None and args.command in READ_AND_EXIT:
+        without_cycle_collection_until_exit()
     if args.command == "export":
         return run_export(args)
     if args.command == "import":

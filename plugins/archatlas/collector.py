@@ -25,3 +25,14 @@ def without_cycle_collection() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def without_cycle_collection_until_exit() -> None:
+    """Stop the cyclic garbage collector for the rest of a short command.
+
+    A command that reads an architecture, reports and exits gains nothing from
+    it: once the model is built, the first collection and the one as the
+    interpreter exits each walk every object of it again (0.9 s of the 2.4 s
+    `archatlas check` took at 5,000 elements). Its few cycles end with it.
+    """
+    gc.disable()
