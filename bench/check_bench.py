@@ -5,9 +5,11 @@
 For each size it writes a synthetic architecture into a temporary folder and
 times, in the same run: `check_directory` in-process (median and min), the
 `archatlas check` command as a subprocess (interpreter start and imports
-included), and as a baseline plain `yaml.load_all(..., Loader=CSafeLoader)`
-over the same files, which keeps no positions and checks nothing. The goal
-from the design is `check` on 5,000 elements in under a second.
+included), and as baselines plain `yaml.load_all(..., Loader=CSafeLoader)`
+over the same files, which keeps no positions and checks nothing, and
+libyaml's events alone, from which nothing is built: the floor of any reader
+on libyaml's Python binding. The goal from the design is `check` on 5,000
+elements in under a second.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ class Row:
     check: list[float]
     command: list[float]
     baseline: list[float]
+    events: list[float]
 
 
 def timed(action: Callable[[], object], repeat: int) -> list[float]:
@@ -63,6 +66,20 @@ def yaml_baseline(files: list[Path]) -> int:
     for file in files:
         for _ in yaml.load_all(file.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader):
             count += 1
+    return count
+
+
+def events_floor(texts: list[str]) -> int:
+    """Take every event of every file from libyaml, and build nothing: what any
+    reader built on libyaml's Python binding pays before its first value."""
+    count = 0
+    for text in texts:
+        parser = yaml.CSafeLoader(text)
+        try:
+            while not isinstance(parser.get_event(), yaml.StreamEndEvent):
+                count += 1
+        finally:
+            parser.dispose()
     return count
 
 
@@ -100,13 +117,16 @@ def measure(size: int, repeat: int, seed: int, profile: bool) -> Row:
             check=[],
             command=[],
             baseline=[],
+            events=[],
         )
+        texts = [file.read_text(encoding="utf-8") for file in files]
         del result  # a live result doubles the heap that each GC pass walks
         gc.collect()
-        # Interleaved rounds, so that a busy machine slows all three alike.
+        # Interleaved rounds, so that a busy machine slows all four alike.
         for _ in range(repeat):
             row.check += timed(lambda: check_directory(root), 1)
             row.baseline += timed(lambda: yaml_baseline(files), 1)
+            row.events += timed(lambda: events_floor(texts), 1)
             row.command += timed(lambda: run_command(root), 1)
         if profile:
             print_profile(root, size)
@@ -148,6 +168,7 @@ def table(rows: Sequence[Row], startup: float) -> str:
         "check min",
         "cli median",
         "CSafeLoader median",
+        "libyaml events median",
         "check / yaml",
         "goal 1 s",
     )
@@ -164,6 +185,7 @@ def table(rows: Sequence[Row], startup: float) -> str:
                 ms(min(row.check)),
                 ms(statistics.median(row.command)),
                 ms(baseline),
+                ms(statistics.median(row.events)),
                 f"{check / baseline:.1f}x",
                 "ok" if check <= GOAL_SECONDS else "MISSED",
             )
