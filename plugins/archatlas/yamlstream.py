@@ -24,10 +24,8 @@ from .yamltree import (
     ParsedDocument,
     Pos,
     Problem,
-    Scalar,
     YamlError,
     event_pos,
-    resolve_plain,
     scalar_node,
 )
 
@@ -114,34 +112,19 @@ def _parse_from(
     held: tuple[int, list[ParsedDocument | Problem | UnreadText]] | None = None
     parser = _Loader(text)
     next_event = parser.get_event  # called directly: a generator costs more
-    stack = composer.stack
     try:
         while True:
             event = next_event()
-            if isinstance(event, yaml.ScalarEvent):  # most events: a value in a collection
-                if failed is not None:
-                    continue
-                if stack and event.tag is None and event.anchor is None:
-                    # Composer.add, written out for the most frequent case.
-                    mark, value = event.start_mark, event.value
-                    pos = Pos(mark.line + 1, mark.column + 1) if mark else Pos(1, 1)
-                    parent = stack[-1]
-                    parent.items.append(
-                        Scalar(value if event.style else resolve_plain(value), pos, value)
-                    )
-                    parent.size += 1
-                    if parent.size > limits.max_nodes:
-                        failed = composer.too_many(parent.pos)
-                    continue
-                try:
-                    composer.add(scalar_node(event, event_pos(event)), 1, event.anchor)
-                except YamlError as error:
-                    failed = error.problem
+            if isinstance(event, yaml.ScalarEvent):  # most events
+                if failed is None:
+                    try:
+                        composer.scalar(event)
+                    except YamlError as error:
+                        failed = error.problem
             elif event is None or isinstance(event, yaml.StreamEndEvent):
                 break
             elif isinstance(event, yaml.DocumentStartEvent):
                 composer, failed = Composer(limits), None
-                stack = composer.stack
                 if held is not None:
                     yield from held[1]
                     held = None
