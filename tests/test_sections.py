@@ -472,8 +472,9 @@ def test_example_matrix_is_visible_and_search_finds_the_dataset_first(
     search = page.locator("input.md-search__input")
     search.click()
     search.press_sequentially("transcripts-raw")
-    # Results follow each key typed: wait for those of the whole word.
-    page.locator('.md-search-result__item a[href*="market-lake"]').first.wait_for()
+    # Results follow each key typed, and those of "transcripts" already hold the
+    # lake: wait for the whole query's, whose section links highlight both words.
+    page.locator('.md-search-result__item a[href*="h=transcripts+raw"]').first.wait_for()
     # Material groups results by page: the page first, then its matching sections.
     links = page.eval_on_selector_all(
         ".md-search-result__item:first-child a.md-search-result__link",
