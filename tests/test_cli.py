@@ -36,11 +36,11 @@ def test_example_architecture_passes(capsys: pytest.CaptureFixture[str]) -> None
     assert not re.search(r"^\S+:\d+:\d+: error\[", out, re.MULTILINE)
 
 
-def test_a_caller_that_runs_check_in_its_own_process_keeps_its_garbage_collector(
+def test_check_run_by_another_program_in_its_process_leaves_the_garbage_collector_on(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """The command stops the cyclic collector only in a process of its own
-    (run without arguments given): it ends with the command."""
+    (main() without arguments), which ends with the command."""
     assert gc.isenabled()
     code, _, _ = run(["check", str(EXAMPLE)], capsys)
     assert code == 0

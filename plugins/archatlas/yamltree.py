@@ -255,12 +255,13 @@ class Composer:
 
     def scalar(self, event: yaml.ScalarEvent) -> None:
         """`add` for a scalar, written out: most events of a file are plain scalars."""
+        mark = event.start_mark
+        pos = Pos(mark.line + 1, mark.column + 1) if mark else Pos(1, 1)
         stack = self.stack
         if event.tag is not None or event.anchor is not None or not stack:
-            self.add(scalar_node(event, event_pos(event)), 1, event.anchor)
+            self.add(scalar_node(event, pos), 1, event.anchor)
             return
-        mark, value = event.start_mark, event.value
-        pos = Pos(mark.line + 1, mark.column + 1) if mark else Pos(1, 1)
+        value = event.value
         parent = stack[-1]
         parent.items.append(Scalar(value if event.style else resolve_plain(value), pos, value))
         parent.size += 1
